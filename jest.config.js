@@ -1,0 +1,12 @@
+/** Type-checking runs as its own step (`tsc --noEmit`), so ts-jest only transpiles. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.ts'],
+  testTimeout: 60000,
+};
