@@ -1,0 +1,240 @@
+/**
+ * Streams a GDELT file through the transform: bytes in, RecordIO (and for the test year CSV) out, with counts.
+ * Memory stays bounded: one input chunk at a time, output written in 1 MiB chunks, and the next input chunk is
+ * read only after every output has drained (backpressure).
+ */
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import {
+  COLUMN, DropCounts, emptyDropCounts, EventCodeProfiler, FEATURE_COUNT, newFeatureRow, NUMERIC_COLUMNS, RowTransform,
+} from './gdelt-transform';
+import { RecordTemplate } from './recordio';
+import { isValidationRow } from './split';
+import { columnEnd, columnStart, TsvRow, TsvScanner } from './tsv-scanner';
+
+const OUTPUT_CHUNK_BYTES = 1024 * 1024;
+const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
+
+export type DatasetKind = 'train' | 'test';
+
+export interface PrepareCounts {
+  read: number;
+  train: number;
+  validation: number;
+  test: number;
+  dropped: DropCounts;
+}
+
+export interface ProfileCounts {
+  read: number;
+  /** Rows with 57 or 58 columns and a non-empty event code: the rows whose codes were counted. */
+  profiled: number;
+  wrongColumnCount: number;
+  emptyEventCode: number;
+  distinctEventCodes: number;
+}
+
+export interface Progress {
+  bytesRead: number;
+  rowsRead: number;
+}
+
+/** Where the featurizer writes; train needs train + validation, test needs test + testCsv. */
+export interface FeaturizeSinks {
+  train?: Writable;
+  validation?: Writable;
+  test?: Writable;
+  testCsv?: Writable;
+}
+
+export interface FeaturizeOptions {
+  codes: readonly string[];
+  kind: DatasetKind;
+  validationPercent: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Collects output bytes into large chunks and hands them to a Writable, remembering whether it asked to wait. */
+class ChunkedWriter {
+  private chunk = Buffer.allocUnsafe(OUTPUT_CHUNK_BYTES);
+  private used = 0;
+  private mustDrain = false;
+
+  constructor(private readonly sink: Writable) {}
+
+  /** Ensures `bytes` free bytes and returns the offset to write at; the caller then calls `commit`. */
+  reserve(bytes: number): number {
+    if (this.used + bytes > this.chunk.length) {
+      this.flush();
+      if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
+    }
+    return this.used;
+  }
+
+  commit(offset: number): void {
+    this.used = offset;
+  }
+
+  get buffer(): Buffer {
+    return this.chunk;
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    // The Writable keeps the chunk until it is consumed, so a fresh one is needed (not reused).
+    if (!this.sink.write(this.chunk.subarray(0, this.used))) this.mustDrain = true;
+    this.chunk = Buffer.allocUnsafe(OUTPUT_CHUNK_BYTES);
+    this.used = 0;
+  }
+
+  async drained(): Promise<void> {
+    if (!this.mustDrain) return;
+    this.mustDrain = false;
+    if (this.sink.writableNeedDrain) await once(this.sink, 'drain');
+  }
+}
+
+function requireSink(sinks: FeaturizeSinks, name: keyof FeaturizeSinks): ChunkedWriter {
+  const sink = sinks[name];
+  if (!sink) throw new Error(`featurize: the ${name} output is required`);
+  return new ChunkedWriter(sink);
+}
+
+/** Precomputed `,0,...,1,...,0\n` tails of a CSV row, one per event code. */
+function oneHotCsvTails(codeCount: number): Buffer[] {
+  return Array.from({ length: codeCount }, (_, hot) =>
+    Buffer.from(`${Array.from({ length: codeCount }, (__, index) => `,${index === hot ? 1 : 0}`).join('')}\n`, 'latin1'));
+}
+
+/**
+ * Feeds `source` through the transform into `sinks` and returns the counts. Does not end the sinks: the caller
+ * decides whether to complete or abort them once the counts are known.
+ */
+export async function featurizeStream(
+  source: AsyncIterable<Buffer | Uint8Array | string>, sinks: FeaturizeSinks, options: FeaturizeOptions,
+): Promise<PrepareCounts> {
+  const transform = new RowTransform(options.codes);
+  const template = new RecordTemplate(FEATURE_COUNT);
+  const recordSize = template.recordSize;
+  const counts: PrepareCounts = { read: 0, train: 0, validation: 0, test: 0, dropped: emptyDropCounts() };
+  const isTest = options.kind === 'test';
+  const writers = isTest
+    ? { records: requireSink(sinks, 'test'), csv: requireSink(sinks, 'testCsv') }
+    : { train: requireSink(sinks, 'train'), validation: requireSink(sinks, 'validation') };
+  const csvTails = oneHotCsvTails(transform.codes.length);
+  const validationPercent = options.validationPercent;
+  const features = newFeatureRow();
+
+  const writeCsv = (csv: ChunkedWriter, row: TsvRow): void => {
+    // The source text of each number, so a CSV reader gets exactly the float32 values of the RecordIO.
+    let length = csvTails[features.codeIndex].length;
+    for (const column of NUMERIC_COLUMNS) length += columnEnd(row, column) - columnStart(row, column) + 1;
+    let offset = csv.reserve(length);
+    const out = csv.buffer;
+    for (let index = 0; index < NUMERIC_COLUMNS.length; index++) {
+      const column = NUMERIC_COLUMNS[index];
+      if (index > 0) out[offset++] = 44; // ','
+      offset += row.buffer.copy(out, offset, columnStart(row, column), columnEnd(row, column));
+    }
+    offset += csvTails[features.codeIndex].copy(out, offset);
+    csv.commit(offset);
+  };
+
+  const scanner = new TsvScanner((row) => {
+    counts.read++;
+    const outcome = transform.apply(row, features);
+    if (outcome !== 'kept') {
+      counts.dropped[outcome]++;
+      return;
+    }
+    let writer: ChunkedWriter;
+    if (isTest) {
+      writer = writers.records!;
+      counts.test++;
+      writeCsv(writers.csv!, row);
+    } else if (isValidationRow(row.buffer, row.start, columnEnd(row, COLUMN.globalEventId), validationPercent)) {
+      writer = writers.validation!;
+      counts.validation++;
+    } else {
+      writer = writers.train!;
+      counts.train++;
+    }
+    writer.commit(template.write(writer.buffer, writer.reserve(recordSize), features.features, features.label));
+  });
+
+  const allWriters = Object.values(writers) as ChunkedWriter[];
+  let bytesRead = 0;
+  let nextProgress = PROGRESS_EVERY_BYTES;
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8')
+      : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    scanner.push(bytes);
+    bytesRead += bytes.length;
+    for (const writer of allWriters) await writer.drained();
+    if (options.onProgress && bytesRead >= nextProgress) {
+      options.onProgress({ bytesRead, rowsRead: counts.read });
+      nextProgress = bytesRead + PROGRESS_EVERY_BYTES;
+    }
+  }
+  scanner.end();
+  for (const writer of allWriters) {
+    writer.flush();
+    await writer.drained();
+  }
+  return counts;
+}
+
+/** Counts the event codes of a file (the first year's pass). */
+export async function profileStream(
+  source: AsyncIterable<Buffer | Uint8Array | string>, onProgress?: (progress: Progress) => void,
+): Promise<{ counts: ProfileCounts; codeCounts: Map<string, number> }> {
+  const profiler = new EventCodeProfiler();
+  const counts: ProfileCounts = { read: 0, profiled: 0, wrongColumnCount: 0, emptyEventCode: 0, distinctEventCodes: 0 };
+  const scanner = new TsvScanner((row) => {
+    counts.read++;
+    if (profiler.add(row)) counts.profiled++;
+    else if (row.tabCount === 56 || row.tabCount === 57) counts.emptyEventCode++;
+    else counts.wrongColumnCount++;
+  });
+  let bytesRead = 0;
+  let nextProgress = PROGRESS_EVERY_BYTES;
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8')
+      : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    scanner.push(bytes);
+    bytesRead += bytes.length;
+    if (onProgress && bytesRead >= nextProgress) {
+      onProgress({ bytesRead, rowsRead: counts.read });
+      nextProgress = bytesRead + PROGRESS_EVERY_BYTES;
+    }
+  }
+  scanner.end();
+  const codeCounts = profiler.codeCounts();
+  counts.distinctEventCodes = codeCounts.size;
+  return { counts, codeCounts };
+}
+
+/** Share of rows that are not GDELT-shaped (wrong column count); 1 for an empty file. */
+export function malformedShare(read: number, wrongColumnCount: number): number {
+  return read === 0 ? 1 : wrongColumnCount / read;
+}
+
+/** Throws NotGdeltData when more than `maxMalformedShare` of the rows do not have the GDELT shape. */
+export function assertLooksLikeGdelt(description: string, read: number, wrongColumnCount: number, maxMalformedShare: number): void {
+  const share = malformedShare(read, wrongColumnCount);
+  if (share > maxMalformedShare) {
+    const error = new Error(read === 0
+      ? `${description} has no rows; expected GDELT 1.0 events (tab-separated, 57 or 58 columns)`
+      : `${description} does not look like GDELT 1.0 events: ${wrongColumnCount} of ${read} rows ` +
+        `(${(share * 100).toFixed(1)}%) do not have 57 or 58 tab-separated columns; maxMalformedShare is ${maxMalformedShare}`);
+    error.name = 'NotGdeltData';
+    throw error;
+  }
+}
+
+export function assertMaxMalformedShare(value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new Error(`maxMalformedShare must be a number from 0 to 1, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

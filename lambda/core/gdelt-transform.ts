@@ -1,0 +1,246 @@
+/**
+ * The GDELT 1.0 events transform: which rows are kept, the label and the 25 float32 features (spec §3).
+ *
+ * Works on byte ranges of a TsvRow so the hot loop never splits a row into strings.
+ *
+ * Numbers accepted (anything else, including blanks, spaces, `nan`, `inf`, `Infinity`, hex, is a bad number):
+ *   optional sign, digits with at most one decimal point (`12`, `-77.0083`, `+5`, `5.`, `.5`), optionally followed by
+ *   a decimal exponent (`1e3`, `2.5E-4`); the value must be finite as a float32.
+ */
+import { columnEnd, columnStart, scanTsvText, TsvRow } from './tsv-scanner';
+
+/** Bump when the transform's output changes, so that stored outputs made by an older version are rebuilt. */
+export const TRANSFORM_VERSION = 1;
+export const EVENT_CODE_COUNT = 20;
+export const FEATURE_COUNT = 25;
+
+export const COLUMN = {
+  globalEventId: 0,
+  eventCode: 26,
+  numArticles: 33,
+  avgTone: 34,
+  actor1Lat: 39,
+  actor1Long: 40,
+  actor2Lat: 46,
+  actor2Long: 47,
+} as const;
+
+/** Historical yearly files have 57 columns, daily files 58 (SOURCEURL). */
+const ACCEPTED_TAB_COUNTS = [56, 57];
+
+export type DropReason = 'wrongColumnCount' | 'eventCodeNotSelected' | 'badNumber' | 'zeroCoordinates';
+export type DropCounts = Record<DropReason, number>;
+export type RowOutcome = 'kept' | DropReason;
+
+export function emptyDropCounts(): DropCounts {
+  return { wrongColumnCount: 0, eventCodeNotSelected: 0, badNumber: 0, zeroCoordinates: 0 };
+}
+
+export function hasGdeltColumnCount(row: TsvRow): boolean {
+  return row.tabCount === ACCEPTED_TAB_COUNTS[0] || row.tabCount === ACCEPTED_TAB_COUNTS[1];
+}
+
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const LOWER_E = 101;
+const UPPER_E = 69;
+/** Up to 15 digits the integer mantissa is exact in a double, so mantissa / 10^k is correctly rounded. */
+const FAST_PATH_DIGITS = 15;
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
+
+/**
+ * Parses a decimal number in `bytes[start, end)`; NaN when the text is not an accepted number or is not finite as a
+ * float32. The value equals `Number(text)` for every accepted text.
+ */
+export function parseDecimal(bytes: Uint8Array, start: number, end: number): number {
+  let index = start;
+  let negative = false;
+  if (index < end && (bytes[index] === MINUS || bytes[index] === PLUS)) {
+    negative = bytes[index] === MINUS;
+    index++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let fractionDigits = 0;
+  let seenDot = false;
+  for (; index < end; index++) {
+    const byte = bytes[index];
+    if (byte >= DIGIT_0 && byte <= DIGIT_9) {
+      mantissa = mantissa * 10 + (byte - DIGIT_0);
+      digits++;
+      if (seenDot) fractionDigits++;
+    } else if (byte === DOT && !seenDot) {
+      seenDot = true;
+    } else {
+      break;
+    }
+  }
+  if (digits === 0) return NaN;
+  if (index === end && digits <= FAST_PATH_DIGITS) {
+    const value = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
+    return negative ? -value : value;
+  }
+  if (index < end) {
+    if (bytes[index] !== LOWER_E && bytes[index] !== UPPER_E) return NaN;
+    index++;
+    if (index < end && (bytes[index] === MINUS || bytes[index] === PLUS)) index++;
+    const exponentStart = index;
+    while (index < end && bytes[index] >= DIGIT_0 && bytes[index] <= DIGIT_9) index++;
+    if (index === exponentStart || index !== end) return NaN;
+  }
+  // Rare forms (exponents, many digits): the grammar is checked above, so Number() sees only a valid decimal.
+  const value = Number(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end));
+  return Number.isFinite(Math.fround(value)) ? value : NaN;
+}
+
+/** Identifies a short code by its bytes without making a string: 8 bits per byte, plus the length. */
+function shortCodeKey(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length > 6) return -1;
+  let key = 0;
+  for (let index = start; index < end; index++) key = key * 256 + bytes[index];
+  return key * 8 + length;
+}
+
+/**
+ * The 20 most frequent codes, ties broken by code ascending, returned in ascending string order (the order of the
+ * one-hot columns). Throws TooFewEventCodes when fewer than 20 distinct codes occur.
+ */
+export function selectTopEventCodes(codeCounts: ReadonlyMap<string, number>, count = EVENT_CODE_COUNT): string[] {
+  if (codeCounts.size < count) {
+    const error = new Error(`the first year has only ${codeCounts.size} distinct event codes; the transform needs at least ${count}`);
+    error.name = 'TooFewEventCodes';
+    throw error;
+  }
+  const byFrequency = [...codeCounts.entries()].sort(([codeA, countA], [codeB, countB]) =>
+    countB !== countA ? countB - countA : compareStrings(codeA, codeB));
+  return byFrequency.slice(0, count).map(([code]) => code).sort(compareStrings);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Counts event codes over well-formed rows (57/58 columns, non-empty code) of the first year. */
+export class EventCodeProfiler {
+  private readonly countsByKey = new Map<number, { code: string; count: number }>();
+  private readonly countsOfLongCodes = new Map<string, number>();
+
+  /** Returns false when the row is not well-formed for profiling. */
+  add(row: TsvRow): boolean {
+    if (!hasGdeltColumnCount(row)) return false;
+    const start = columnStart(row, COLUMN.eventCode);
+    const end = columnEnd(row, COLUMN.eventCode);
+    if (end === start) return false;
+    const key = shortCodeKey(row.buffer, start, end);
+    if (key < 0) {
+      const code = row.buffer.toString('latin1', start, end);
+      this.countsOfLongCodes.set(code, (this.countsOfLongCodes.get(code) ?? 0) + 1);
+      return true;
+    }
+    const entry = this.countsByKey.get(key);
+    if (entry) entry.count++;
+    else this.countsByKey.set(key, { code: row.buffer.toString('latin1', start, end), count: 1 });
+    return true;
+  }
+
+  codeCounts(): Map<string, number> {
+    const counts = new Map(this.countsOfLongCodes);
+    for (const { code, count } of this.countsByKey.values()) counts.set(code, count);
+    return counts;
+  }
+}
+
+export function assertEventCodes(codes: unknown): string[] {
+  if (!Array.isArray(codes) || codes.length !== EVENT_CODE_COUNT || codes.some((code) => typeof code !== 'string' || code === '')
+    || new Set(codes).size !== codes.length) {
+    throw new Error(`codes must be ${EVENT_CODE_COUNT} distinct non-empty strings, got ${JSON.stringify(codes)}`);
+  }
+  return [...(codes as string[])].sort(compareStrings);
+}
+
+/** Label and features of a kept row; reused from row to row. */
+export interface FeatureRow {
+  label: number;
+  /** [NumArticles, A1Lat, A1Long, A2Lat, A2Long, onehot_1..onehot_20] as doubles; written as float32. */
+  readonly features: Float64Array;
+  /** Position of the row's code among the 20 ascending codes. */
+  codeIndex: number;
+}
+
+export function newFeatureRow(): FeatureRow {
+  return { label: 0, features: new Float64Array(FEATURE_COUNT), codeIndex: -1 };
+}
+
+/** The numeric columns in output order: label first, then the 5 numeric features. */
+export const NUMERIC_COLUMNS = [
+  COLUMN.avgTone, COLUMN.numArticles, COLUMN.actor1Lat, COLUMN.actor1Long, COLUMN.actor2Lat, COLUMN.actor2Long,
+] as const;
+
+/** Applies the filters of spec §3 in order (columns, code, numbers, zero coordinates) and fills the features. */
+export class RowTransform {
+  /** Ascending codes: the one-hot column order. */
+  public readonly codes: readonly string[];
+  private readonly indexByKey = new Map<number, number>();
+  private readonly indexByLongCode = new Map<string, number>();
+
+  constructor(codes: readonly string[]) {
+    this.codes = assertEventCodes(codes);
+    this.codes.forEach((code, index) => {
+      const bytes = Buffer.from(code, 'latin1');
+      const key = shortCodeKey(bytes, 0, bytes.length);
+      if (key < 0) this.indexByLongCode.set(code, index);
+      else this.indexByKey.set(key, index);
+    });
+  }
+
+  apply(row: TsvRow, out: FeatureRow): RowOutcome {
+    if (!hasGdeltColumnCount(row)) return 'wrongColumnCount';
+    const bytes = row.buffer;
+    const codeStart = columnStart(row, COLUMN.eventCode);
+    const codeEnd = columnEnd(row, COLUMN.eventCode);
+    const key = shortCodeKey(bytes, codeStart, codeEnd);
+    const codeIndex = key < 0 ? this.indexByLongCode.get(bytes.toString('latin1', codeStart, codeEnd)) : this.indexByKey.get(key);
+    if (codeIndex === undefined) return 'eventCodeNotSelected';
+
+    const label = parseDecimal(bytes, columnStart(row, COLUMN.avgTone), columnEnd(row, COLUMN.avgTone));
+    const numArticles = parseDecimal(bytes, columnStart(row, COLUMN.numArticles), columnEnd(row, COLUMN.numArticles));
+    const actor1Lat = parseDecimal(bytes, columnStart(row, COLUMN.actor1Lat), columnEnd(row, COLUMN.actor1Lat));
+    const actor1Long = parseDecimal(bytes, columnStart(row, COLUMN.actor1Long), columnEnd(row, COLUMN.actor1Long));
+    const actor2Lat = parseDecimal(bytes, columnStart(row, COLUMN.actor2Lat), columnEnd(row, COLUMN.actor2Lat));
+    const actor2Long = parseDecimal(bytes, columnStart(row, COLUMN.actor2Long), columnEnd(row, COLUMN.actor2Long));
+    // NaN marks a bad number; NaN !== NaN, so one sum test covers all six.
+    const sum = label + numArticles + actor1Lat + actor1Long + actor2Lat + actor2Long;
+    if (sum !== sum) return 'badNumber';
+    if ((actor1Lat === 0 && actor1Long === 0) || (actor2Lat === 0 && actor2Long === 0)) return 'zeroCoordinates';
+
+    const features = out.features;
+    out.label = label;
+    features[0] = numArticles;
+    features[1] = actor1Lat;
+    features[2] = actor1Long;
+    features[3] = actor2Lat;
+    features[4] = actor2Long;
+    if (out.codeIndex >= 0) features[5 + out.codeIndex] = 0;
+    features[5 + codeIndex] = 1;
+    out.codeIndex = codeIndex;
+    return 'kept';
+  }
+}
+
+/** Transforms one TSV line (tests, tools); the streaming path uses RowTransform directly. */
+export function transformLine(line: string, codes: readonly string[]): { outcome: RowOutcome; label?: number; features?: number[] } {
+  const transform = new RowTransform(codes);
+  const out = newFeatureRow();
+  let result: { outcome: RowOutcome; label?: number; features?: number[] } = { outcome: 'wrongColumnCount' };
+  scanTsvText(line.endsWith('\n') ? line : `${line}\n`, (row) => {
+    const outcome = transform.apply(row, out);
+    result = outcome === 'kept'
+      ? { outcome, label: Math.fround(out.label), features: Array.from(out.features, (value) => Math.fround(value)) }
+      : { outcome };
+  });
+  return result;
+}

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import {
+  EventCodeProfiler, parseDecimal, RowTransform, selectTopEventCodes, transformLine,
+} from '../../../lambda/core/gdelt-transform';
+import { scanTsvText } from '../../../lambda/core/tsv-scanner';
+import { FIXTURE_PATH, referenceTopCodes, referenceTransform } from './gdelt-reference';
+
+const fixture = readFileSync(FIXTURE_PATH, 'utf8');
+const fixtureLines = fixture.split('\n');
+/** The 20 codes of the fixture, worked out by hand: ranks 1-19 clear, then 090 and 111 tie at 7 rows: 090 wins. */
+const FIXTURE_CODES = ['010', '012', '013', '020', '030', '036', '040', '042', '043', '046',
+  '051', '084', '090', '110', '112', '120', '130', '173', '190', '193'];
+
+function oneHot(code: string): number[] {
+  return FIXTURE_CODES.map((candidate) => (candidate === code ? 1 : 0));
+}
+
+function lineWithId(id: string): string {
+  const line = fixtureLines.find((candidate) => candidate.startsWith(`${id}\t`));
+  if (!line) throw new Error(`fixture has no row ${id}`);
+  return line;
+}
+
+describe('parseDecimal', () => {
+  const parse = (text: string) => parseDecimal(Buffer.from(text, 'latin1'), 0, text.length);
+
+  it.each([
+    ['-77.0083', -77.0083], ['38', 38], ['+5', 5], ['5.', 5], ['.5', 0.5], ['0', 0], ['-0.34188034188034', -0.34188034188034],
+    ['1e3', 1000], ['2.5E-4', 0.00025], ['12345678901234567890', 12345678901234567890],
+  ])('accepts %j as %d', (text, expected) => {
+    expect(parse(text)).toBe(expected);
+  });
+
+  it.each(['', ' ', ' 1', '1 ', 'nan', 'NaN', 'inf', 'Infinity', '-inf', '0x10', '1,5', '1.2.3', '.', '-', 'e3', '1e', '1e+',
+    '1e39', '\u00e9'])('rejects %j', (text) => {
+    expect(parse(text)).toBeNaN();
+  });
+
+  it('gives the same double as Number() for 14-digit fractions', () => {
+    for (const text of ['-10.3085462501191', '4.70219435736677', '116.388', '-0.96153846153847']) {
+      expect(parse(text)).toBe(Number(text));
+    }
+  });
+});
+
+describe('selectTopEventCodes', () => {
+  it('breaks ties by code in string order and returns the codes ascending', () => {
+    // GIVEN 21 codes; "0231" and "030" tie for the last place
+    const counts = new Map<string, number>([['030', 5], ['0231', 5]]);
+    for (let index = 0; index < 19; index++) counts.set(`1${String(index).padStart(2, '0')}`, 10);
+    // WHEN
+    const codes = selectTopEventCodes(counts);
+    // THEN "0231" < "030" as strings, so 0231 is kept
+    expect(codes).toHaveLength(20);
+    expect(codes[0]).toBe('0231');
+    expect(codes).not.toContain('030');
+  });
+
+  it('treats 010 and 10 as different codes', () => {
+    const counts = new Map<string, number>([['010', 3], ['10', 2]]);
+    for (let index = 0; index < 18; index++) counts.set(`2${String(index).padStart(2, '0')}`, 10);
+    expect(selectTopEventCodes(counts)).toEqual(expect.arrayContaining(['010', '10']));
+  });
+
+  it('fails with TooFewEventCodes when fewer than 20 codes occur', () => {
+    const counts = new Map<string, number>(Array.from({ length: 19 }, (_, index) => [String(index), 1]));
+    expect(() => selectTopEventCodes(counts)).toThrow(/only 19 distinct event codes; the transform needs at least 20/);
+  });
+});
+
+describe('EventCodeProfiler', () => {
+  it('finds the fixture codes worked out by hand, matching the reference implementation', () => {
+    // GIVEN
+    const profiler = new EventCodeProfiler();
+    // WHEN
+    scanTsvText(fixture, (row) => profiler.add(row));
+    // THEN
+    const codes = selectTopEventCodes(profiler.codeCounts());
+    expect(codes).toEqual(FIXTURE_CODES);
+    expect(codes).toEqual(referenceTopCodes(fixture));
+  });
+});
+
+describe('transformLine on fixture rows', () => {
+  it('keeps a 57-column row with label AvgTone and the 25 features in order', () => {
+    // GIVEN row 1553239: code 030, NumArticles 1, AvgTone 8.43989769820972, A1 30.05,31.25, A2 31.4167,34.3333
+    const result = transformLine(lineWithId('1553239'), FIXTURE_CODES);
+    // THEN
+    expect(result.outcome).toBe('kept');
+    expect(result.label).toBe(Math.fround(8.43989769820972));
+    expect(result.features).toEqual([1, 30.05, 31.25, 31.4167, 34.3333, ...oneHot('030')].map(Math.fround));
+  });
+
+  it('keeps a 58-column row', () => {
+    // GIVEN row 564137318: code 020, NumArticles 116, AvgTone -4.56611588470478, A1 = A2 = 36.17,-119.746
+    const result = transformLine(lineWithId('564137318'), FIXTURE_CODES);
+    expect(result.label).toBe(Math.fround(-4.56611588470478));
+    expect(result.features).toEqual([116, 36.17, -119.746, 36.17, -119.746, ...oneHot('020')].map(Math.fround));
+  });
+
+  it('drops a row whose event code is not among the 20', () => {
+    // GIVEN row 564111654 has code 0834
+    expect(transformLine(lineWithId('564111654'), FIXTURE_CODES).outcome).toBe('eventCodeNotSelected');
+  });
+
+  it('drops a row with blank Actor2 coordinates as a bad number', () => {
+    // GIVEN row 564111644: code 010, Actor2 lat/long blank
+    expect(transformLine(lineWithId('564111644'), FIXTURE_CODES).outcome).toBe('badNumber');
+  });
+
+  it('drops a row whose Actor2 lat and long are both 0', () => {
+    // GIVEN row 1553249: code 010, Actor2 0,0
+    expect(transformLine(lineWithId('1553249'), FIXTURE_CODES).outcome).toBe('zeroCoordinates');
+  });
+
+  it('keeps a row where only one coordinate is 0', () => {
+    const columns = lineWithId('1553239').split('\t');
+    columns[46] = '0';
+    expect(transformLine(columns.join('\t'), FIXTURE_CODES).outcome).toBe('kept');
+  });
+
+  it.each([56, 59, 1])('drops a row with %d columns as wrongColumnCount', (count) => {
+    const columns = lineWithId('1553239').split('\t');
+    const resized = count < columns.length ? columns.slice(0, count) : [...columns, ...new Array<string>(count - columns.length).fill('x')];
+    expect(transformLine(resized.join('\t'), FIXTURE_CODES).outcome).toBe('wrongColumnCount');
+  });
+
+  it('checks the column count before the event code', () => {
+    const columns = lineWithId('564111654').split('\t').slice(0, 50);
+    expect(transformLine(columns.join('\t'), FIXTURE_CODES).outcome).toBe('wrongColumnCount');
+  });
+
+  it('checks numbers before zero coordinates', () => {
+    const columns = lineWithId('1553249').split('\t');
+    columns[33] = 'nan';
+    expect(transformLine(columns.join('\t'), FIXTURE_CODES).outcome).toBe('badNumber');
+  });
+});
+
+describe('RowTransform over the whole fixture', () => {
+  it('keeps and drops the same rows as the reference implementation, with the same values', () => {
+    // GIVEN
+    const transform = new RowTransform(FIXTURE_CODES);
+    const expected = referenceTransform(fixture, FIXTURE_CODES);
+    const kept: number[][] = [];
+    const dropped: Record<string, number> = { wrongColumnCount: 0, eventCodeNotSelected: 0, badNumber: 0, zeroCoordinates: 0 };
+    const out = { label: 0, features: new Float64Array(25), codeIndex: -1 };
+    // WHEN
+    scanTsvText(fixture, (row) => {
+      const outcome = transform.apply(row, out);
+      if (outcome === 'kept') kept.push([out.label, ...out.features].map(Math.fround));
+      else dropped[outcome]++;
+    });
+    // THEN
+    expect(dropped).toEqual(expected.dropped);
+    expect(kept).toEqual(expected.kept.map((row) => [row.label, ...row.features]));
+    expect(kept.length).toBeGreaterThan(100);
+  });
+
+  it('rejects codes that are not 20 distinct strings', () => {
+    expect(() => new RowTransform(['010'])).toThrow(/codes must be 20 distinct non-empty strings/);
+  });
+});
