@@ -1,0 +1,54 @@
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { cleanUpStack } from './core/cleanup';
+
+const sagemaker = new SageMakerClient({});
+
+/** Time kept back from the Lambda timeout to report the outcome to CloudFormation. */
+export const DEADLINE_MARGIN_MS = 30_000;
+
+export interface CleanUpOnDestroyResponse {
+  readonly PhysicalResourceId: string;
+  readonly Data?: Record<string, string>;
+}
+
+export function physicalResourceIdFor(stackName: string): string {
+  return `experiment-cleanup-${stackName}`;
+}
+
+/**
+ * onEvent handler of a custom resource (custom-resources Provider): when the stack is destroyed, removes every
+ * SageMaker resource tagged with its name, so nothing the workflow started keeps billing after the stack is gone.
+ */
+export const handler = async (
+  event: CloudFormationCustomResourceEvent,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<CleanUpOnDestroyResponse> => {
+  const stackName = stackNameOf(event);
+  const PhysicalResourceId = physicalResourceIdFor(stackName);
+  if (event.RequestType !== 'Delete') return { PhysicalResourceId };
+
+  // A Delete for another physical id is CloudFormation removing a replaced or never-created copy of this resource,
+  // not the stack going away: the stack's resources must stay.
+  if (event.PhysicalResourceId !== PhysicalResourceId) return { PhysicalResourceId: event.PhysicalResourceId };
+
+  const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+  const result = await cleanUpStack(sagemaker, { stackName, deadline, tagKey: 'experiment:stack' });
+  return {
+    PhysicalResourceId,
+    Data: {
+      TrainingJobsStopped: result.trainingJobsStopped.join(','),
+      EndpointsDeleted: result.endpointsDeleted.join(','),
+      EndpointConfigsDeleted: result.endpointConfigsDeleted.join(','),
+      ModelsDeleted: result.modelsDeleted.join(','),
+    },
+  };
+};
+
+function stackNameOf(event: CloudFormationCustomResourceEvent): string {
+  const stackName: unknown = event.ResourceProperties?.StackName;
+  if (typeof stackName !== 'string' || stackName.length === 0) {
+    throw new Error(`Custom resource property "StackName" must be the stack's name, got ${JSON.stringify(stackName)}`);
+  }
+  return stackName;
+}

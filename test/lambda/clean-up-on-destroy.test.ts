@@ -1,0 +1,119 @@
+import {
+  DeleteModelCommand,
+  ListEndpointConfigsCommand,
+  ListEndpointsCommand,
+  ListModelsCommand,
+  ListTagsCommand,
+  ListTrainingJobsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../lambda/clean-up-on-destroy';
+
+const sagemakerMock = mockClient(SageMakerClient);
+const minutes = (n: number) => ({ getRemainingTimeInMillis: () => n * 60_000 });
+
+const common = {
+  ServiceToken: 'arn:aws:lambda:eu-west-1:111122223333:function:provider',
+  ResponseURL: 'https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/x',
+  StackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/MyExperiment/abc',
+  RequestId: 'request-1',
+  LogicalResourceId: 'CleanUpOnDestroy',
+  ResourceType: 'Custom::ExperimentCleanUp',
+  ResourceProperties: { ServiceToken: 'arn:aws:lambda:eu-west-1:111122223333:function:provider', StackName: 'MyExperiment' },
+};
+
+function givenOneTaggedModel() {
+  sagemakerMock.on(ListTrainingJobsCommand).resolves({ TrainingJobSummaries: [] });
+  sagemakerMock.on(ListEndpointsCommand).resolves({ Endpoints: [] });
+  sagemakerMock.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
+  sagemakerMock.on(ListModelsCommand).resolves({
+    Models: [{ ModelName: 'distributed-sharded-1', ModelArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model/distributed-sharded-1', CreationTime: new Date() }],
+  });
+  sagemakerMock.on(ListTagsCommand).resolves({ Tags: [{ Key: 'experiment:stack', Value: 'MyExperiment' }] });
+}
+
+beforeEach(() => {
+  sagemakerMock.reset();
+});
+
+describe('clean-up-on-destroy handler', () => {
+  it('does nothing on Create but return a stable physical id', async () => {
+    // GIVEN
+    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Create' };
+
+    // WHEN
+    const response = await handler(event, minutes(15));
+
+    // THEN
+    expect(response).toEqual({ PhysicalResourceId: 'experiment-cleanup-MyExperiment' });
+    expect(sagemakerMock.calls()).toHaveLength(0);
+  });
+
+  it('does nothing on Update and keeps the same physical id, so no Delete follows', async () => {
+    // GIVEN
+    const event: CloudFormationCustomResourceEvent = {
+      ...common,
+      RequestType: 'Update',
+      PhysicalResourceId: 'experiment-cleanup-MyExperiment',
+      OldResourceProperties: common.ResourceProperties,
+    };
+
+    // WHEN
+    const response = await handler(event, minutes(15));
+
+    // THEN
+    expect(response.PhysicalResourceId).toBe('experiment-cleanup-MyExperiment');
+    expect(sagemakerMock.calls()).toHaveLength(0);
+  });
+
+  it("removes the stack's tagged resources on Delete", async () => {
+    // GIVEN
+    givenOneTaggedModel();
+    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Delete', PhysicalResourceId: 'experiment-cleanup-MyExperiment' };
+
+    // WHEN
+    const response = await handler(event, minutes(15));
+
+    // THEN
+    expect(sagemakerMock).toHaveReceivedCommandWith(DeleteModelCommand, { ModelName: 'distributed-sharded-1' });
+    expect(response).toEqual({
+      PhysicalResourceId: 'experiment-cleanup-MyExperiment',
+      Data: { TrainingJobsStopped: '', EndpointsDeleted: '', EndpointConfigsDeleted: '', ModelsDeleted: 'distributed-sharded-1' },
+    });
+  });
+
+  it('fails the Delete with a clear error when the Lambda has no time left to clean up', async () => {
+    // GIVEN less time left than the margin kept to answer CloudFormation
+    givenOneTaggedModel();
+    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Delete', PhysicalResourceId: 'experiment-cleanup-MyExperiment' };
+
+    // WHEN / THEN
+    await expect(handler(event, { getRemainingTimeInMillis: () => 10_000 })).rejects.toThrow(
+      /Clean-up of stack MyExperiment reached its deadline while listing SageMaker resources/,
+    );
+    expect(sagemakerMock).not.toHaveReceivedCommand(DeleteModelCommand);
+  });
+
+  it('leaves resources alone when deleting a copy with another physical id', async () => {
+    // GIVEN CloudFormation removing a resource whose creation failed (its id is not ours)
+    givenOneTaggedModel();
+    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Delete', PhysicalResourceId: '2025/03/04/[$LATEST]abc' };
+
+    // WHEN
+    const response = await handler(event, minutes(15));
+
+    // THEN
+    expect(response).toEqual({ PhysicalResourceId: '2025/03/04/[$LATEST]abc' });
+    expect(sagemakerMock.calls()).toHaveLength(0);
+  });
+
+  it('rejects a missing StackName property', async () => {
+    // GIVEN
+    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Create', ResourceProperties: { ServiceToken: common.ServiceToken } };
+
+    // WHEN / THEN
+    await expect(handler(event, minutes(15))).rejects.toThrow(/Custom resource property "StackName" must be the stack's name, got undefined/);
+  });
+});
