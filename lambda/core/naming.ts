@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+
+/** SageMaker's rule for job, model, endpoint config and endpoint names (spec §5). */
+export const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+export const MAX_SAGEMAKER_NAME_LENGTH = 63;
+
+/** What identifies one execution of the workflow; Step Functions gives it in the context object. */
+export interface ExecutionIdentity {
+  /** `$$.Execution.Id`: unique per state machine, account and region. */
+  readonly executionArn: string;
+  /** `$$.Execution.StartTime`, ISO 8601. */
+  readonly startTime: string;
+}
+
+/** The names one variant's resources get in one execution. */
+export interface ResourceNames {
+  readonly jobName: string;
+  readonly modelName: string;
+  readonly endpointConfigName: string;
+  readonly endpointName: string;
+}
+
+/** `20261128-155328` from `2026-11-28T15:53:28.123Z`: sorts by time and reads at a glance in the console. */
+function timestamp(startTime: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(startTime);
+  if (!match) throw new Error(`Execution start time ${JSON.stringify(startTime)} is not an ISO 8601 timestamp`);
+  const [, y, mo, d, h, mi, s] = match;
+  return `${y}${mo}${d}-${h}${mi}${s}`;
+}
+
+/**
+ * Names derived only from the execution and the variant: a retried task computes the same names, while
+ * another execution (even one started in the same second, or in another stack) gets a different hash.
+ * A training job name can never be reused in an account and region, so uniqueness matters.
+ */
+export function resourceNames(execution: ExecutionIdentity, variantName: string): ResourceNames {
+  const hash = createHash('sha256').update(`${execution.executionArn}\n${execution.startTime}`).digest('hex').slice(0, 8);
+  const name = `linear-${variantName}-${timestamp(execution.startTime)}-${hash}`;
+  if (name.length > MAX_SAGEMAKER_NAME_LENGTH || !SAGEMAKER_NAME.test(name)) {
+    throw new Error(`Variant name ${JSON.stringify(variantName)} makes the SageMaker name "${name}", which is not valid`);
+  }
+  // Jobs, models, endpoint configs and endpoints have separate namespaces: one name finds all of a run's resources.
+  return { jobName: name, modelName: name, endpointConfigName: name, endpointName: name };
+}
+
+/** Tag keys on everything the workflow creates, so it can be found and cleaned up later. */
+export const TAG_STACK = 'experiment:stack';
+export const TAG_EXECUTION = 'experiment:execution';
+export const TAG_VARIANT = 'experiment:variant';
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+export function resourceTags(stackName: string, executionArn: string, variantName: string): Tag[] {
+  return [
+    { Key: TAG_STACK, Value: stackName },
+    { Key: TAG_EXECUTION, Value: executionArn },
+    { Key: TAG_VARIANT, Value: variantName },
+  ];
+}

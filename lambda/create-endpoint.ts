@@ -1,0 +1,16 @@
+import { CreateEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createOnce, explainResourceLimit } from './core/create-once';
+import { endpointRequest } from './core/requests';
+import { EndpointStatus, STARTED_ENDPOINT, VariantState } from './core/variant-state';
+
+const sagemaker = new SageMakerClient({});
+
+export async function handler(state: VariantState): Promise<EndpointStatus> {
+  const { variant, settings } = state;
+  try {
+    await createOnce(sagemaker, () => sagemaker.send(new CreateEndpointCommand(endpointRequest(variant))), variant.executionArn);
+  } catch (error) {
+    throw explainResourceLimit(error, 'endpoint', settings.endpointInstanceType, settings.endpointInstanceCount, 'endpointInstanceCount');
+  }
+  return STARTED_ENDPOINT;
+}

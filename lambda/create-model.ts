@@ -1,0 +1,15 @@
+import { CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createOnce } from './core/create-once';
+import { requiredEnv } from './core/environment';
+import { modelRequest } from './core/requests';
+import { VariantState } from './core/variant-state';
+
+const sagemaker = new SageMakerClient({});
+
+export async function handler(state: VariantState): Promise<{ modelName: string; created: boolean }> {
+  const { variant, settings, training } = state;
+  if (!training?.modelArtifact) throw new Error(`Training job ${variant.jobName} reported no model artifact; cannot create model ${variant.modelName}`);
+  const request = modelRequest(variant, settings, { bucketName: requiredEnv('DATA_BUCKET'), roleArn: requiredEnv('SAGEMAKER_ROLE_ARN') }, training.modelArtifact);
+  const outcome = await createOnce(sagemaker, () => sagemaker.send(new CreateModelCommand(request)), variant.executionArn);
+  return { modelName: variant.modelName, created: outcome === 'created' };
+}

@@ -1,0 +1,10 @@
+import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { EndpointStatus, VariantState, summarizeEndpoint } from './core/variant-state';
+
+const sagemaker = new SageMakerClient({});
+
+export async function handler(state: VariantState): Promise<EndpointStatus> {
+  const { variant, endpoint } = state;
+  const response = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: variant.endpointName }));
+  return summarizeEndpoint(variant.endpointName, response, (endpoint?.polls ?? 0) + 1, variant.maxEndpointPolls);
+}

@@ -1,0 +1,7 @@
+import { requiredEnv } from './core/environment';
+import { ExecutionPlan, PlanRequest, planExecution } from './core/plan';
+
+/** The workflow's first state: rejects invalid execution input before anything is created. */
+export async function handler(request: Omit<PlanRequest, 'stackName'>): Promise<ExecutionPlan> {
+  return planExecution({ ...request, stackName: requiredEnv('STACK_NAME') });
+}

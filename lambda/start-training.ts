@@ -1,0 +1,18 @@
+import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createOnce, explainResourceLimit } from './core/create-once';
+import { requiredEnv } from './core/environment';
+import { trainingJobRequest } from './core/requests';
+import { STARTED_TRAINING, TrainingStatus, VariantState } from './core/variant-state';
+
+const sagemaker = new SageMakerClient({});
+
+export async function handler(state: VariantState): Promise<TrainingStatus> {
+  const { variant, settings } = state;
+  const request = trainingJobRequest(variant, settings, { bucketName: requiredEnv('DATA_BUCKET'), roleArn: requiredEnv('SAGEMAKER_ROLE_ARN') });
+  try {
+    await createOnce(sagemaker, () => sagemaker.send(new CreateTrainingJobCommand(request)), variant.executionArn);
+  } catch (error) {
+    throw explainResourceLimit(error, 'training job', variant.instanceType, variant.instanceCount, `instanceCount (variant "${variant.name}")`);
+  }
+  return STARTED_TRAINING;
+}

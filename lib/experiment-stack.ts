@@ -1,0 +1,33 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { DeployConfig } from './config';
+import { DataBucket } from './data-bucket';
+import { ExperimentWorkflow } from './experiment-workflow';
+import { linearLearnerImage } from './linear-learner-image';
+import { SageMakerRole } from './sagemaker-role';
+import { WorkflowTasks } from './workflow-tasks';
+
+export interface ExperimentStackProps extends StackProps {
+  readonly config: DeployConfig;
+}
+
+/** The whole experiment: data bucket, SageMaker role, and the workflow that runs it. */
+export class ExperimentStack extends Stack {
+  constructor(scope: Construct, id: string, props: ExperimentStackProps) {
+    super(scope, id, props);
+    const { settings: given, options } = props.config;
+    const settings = { ...given, imageUri: given.imageUri ?? linearLearnerImage(this) };
+
+    const { bucket } = new DataBucket(this, 'Data', { retainData: options.retainData });
+    const { role } = new SageMakerRole(this, 'SageMakerRole', { bucket, prefix: settings.s3Prefix });
+    const tasks = new WorkflowTasks(this, 'Tasks', { bucket, sagemakerRole: role, prefix: settings.s3Prefix });
+    const { stateMachine } = new ExperimentWorkflow(this, 'Workflow', { tasks, settings });
+
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'Start an execution of this state machine to run the experiment' });
+    new CfnOutput(this, 'DataBucketName', { value: bucket.bucketName, description: 'Prepared data, model artifacts and reports' });
+    new CfnOutput(this, 'StateMachineConsoleUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${stateMachine.stateMachineArn}`,
+      description: 'Open this and choose "Start execution"',
+    });
+  }
+}

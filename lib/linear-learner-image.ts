@@ -1,0 +1,30 @@
+import { Aws, CfnMapping, Fn, Stack, Token } from 'aws-cdk-lib';
+import images from './linear-learner-images.json';
+
+/** The regions this project knows a Linear Learner image for (the registry account differs per region). */
+export const LINEAR_LEARNER_ACCOUNTS: Readonly<Record<string, string>> = images.accounts;
+
+export function linearLearnerImageForRegion(region: string): string {
+  const account = LINEAR_LEARNER_ACCOUNTS[region];
+  if (!account) {
+    throw new Error(
+      `No Linear Learner image is known for region "${region}". Known regions: ${Object.keys(LINEAR_LEARNER_ACCOUNTS).join(', ')}. ` +
+        'Give the image with the imageUri setting (e.g. -c experiment=\'{"imageUri":"<account>.dkr.ecr.<region>.amazonaws.com/linear-learner:1"}\').',
+    );
+  }
+  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${account}.dkr.ecr.${region}.${domain}/${images.repository}:${images.tag}`;
+}
+
+/**
+ * The image for the stack's region: resolved at synth when the region is known there (an unknown region is then
+ * a synth error), otherwise from a region map that CloudFormation resolves at deploy time.
+ */
+export function linearLearnerImage(stack: Stack): string {
+  if (!Token.isUnresolved(stack.region)) return linearLearnerImageForRegion(stack.region);
+  const mapping = new CfnMapping(stack, 'LinearLearnerImageAccounts', {
+    mapping: Object.fromEntries(Object.entries(LINEAR_LEARNER_ACCOUNTS).map(([region, account]) => [region, { account }])),
+  });
+  const account = mapping.findInMap(Aws.REGION, 'account');
+  return Fn.join('', [account, '.dkr.ecr.', Aws.REGION, '.', Aws.URL_SUFFIX, `/${images.repository}:${images.tag}`]);
+}
