@@ -1,0 +1,68 @@
+/**
+ * Writes the experiment's report (JSON, Markdown, SVG) under the execution's report prefix and
+ * returns the verdict and where the report is.
+ */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/cost';
+import { buildReport, VariantInput } from './core/report';
+import { renderMarkdown } from './core/report-markdown';
+import { renderSvg } from './core/report-svg';
+
+const s3 = new S3Client({});
+
+export interface WriteReportEvent {
+  readonly executionName: string;
+  /** Key prefix, without trailing slash, e.g. `sagemaker/data_distribution_types/reports/<executionName>`. */
+  readonly reportPrefix: string;
+  /** USD per instance-hour by instance type; defaults to DEFAULT_PRICES_PER_HOUR. */
+  readonly pricesPerHour?: Record<string, number>;
+  /** Where the prices come from; defaults to PRICES_SOURCE for the default table. */
+  readonly pricesSource?: string;
+  readonly variants: readonly VariantInput[];
+  /** Data-preparation counts, copied into report.json as they are. */
+  readonly data?: unknown;
+}
+
+export interface WriteReportResult {
+  readonly summary: string;
+  readonly uris: { readonly json: string; readonly markdown: string; readonly svg: string };
+}
+
+function pricesSourceFor(event: WriteReportEvent): string {
+  if (event.pricesSource) return event.pricesSource;
+  if (!event.pricesPerHour || JSON.stringify(event.pricesPerHour) === JSON.stringify(DEFAULT_PRICES_PER_HOUR)) return PRICES_SOURCE;
+  return 'USD per instance-hour from this deployment\'s pricesPerHour setting.';
+}
+
+export async function handler(event: WriteReportEvent): Promise<WriteReportResult> {
+  const bucket = process.env.DATA_BUCKET;
+  if (!bucket) throw new Error('DATA_BUCKET environment variable must be set to the data bucket name');
+  if (typeof event.reportPrefix !== 'string' || event.reportPrefix.replace(/\/+$/, '') === '' || event.reportPrefix.startsWith('/')) {
+    throw new Error(`reportPrefix must be a key prefix such as "sagemaker/data_distribution_types/reports/<execution>"; got ${JSON.stringify(event.reportPrefix)}`);
+  }
+  const prefix = event.reportPrefix.replace(/\/+$/, '');
+
+  // Render everything before writing anything, so a bad input leaves no partial report behind.
+  const report = buildReport({
+    executionName: event.executionName,
+    generatedAt: new Date(),
+    pricesPerHour: event.pricesPerHour ?? DEFAULT_PRICES_PER_HOUR,
+    pricesSource: pricesSourceFor(event),
+    variants: event.variants,
+    data: event.data,
+  });
+  const objects = [
+    { key: `${prefix}/report.svg`, contentType: 'image/svg+xml', body: renderSvg(report) },
+    { key: `${prefix}/report.md`, contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(report) },
+    // Last, so a report.json present means the whole report is.
+    { key: `${prefix}/report.json`, contentType: 'application/json', body: `${JSON.stringify(report, null, 2)}\n` },
+  ];
+  for (const object of objects) {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: object.key, ContentType: object.contentType, Body: object.body }));
+  }
+  const uri = (key: string): string => `s3://${bucket}/${key}`;
+  return {
+    summary: report.verdict,
+    uris: { json: uri(objects[2].key), markdown: uri(objects[1].key), svg: uri(objects[0].key) },
+  };
+}
