@@ -3,7 +3,6 @@
  * Memory stays bounded: one input chunk at a time, output written in 1 MiB chunks, and the next input chunk is
  * read only after every output has drained (backpressure).
  */
-import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import {
   COLUMN, DropCounts, emptyDropCounts, EventCodeProfiler, FEATURE_COUNT, newFeatureRow, NUMERIC_COLUMNS, RowTransform,
@@ -81,6 +80,7 @@ class ChunkedWriter {
 
   flush(): void {
     if (this.used === 0) return;
+    if (this.sink.destroyed) throw this.sink.errored ?? new Error('featurize: an output stream was closed before the input ended');
     // The Writable keeps the chunk until it is consumed, so a fresh one is needed (not reused).
     if (!this.sink.write(this.chunk.subarray(0, this.used))) this.mustDrain = true;
     this.chunk = Buffer.allocUnsafe(OUTPUT_CHUNK_BYTES);
@@ -90,8 +90,27 @@ class ChunkedWriter {
   async drained(): Promise<void> {
     if (!this.mustDrain) return;
     this.mustDrain = false;
-    if (this.sink.writableNeedDrain) await once(this.sink, 'drain');
+    if (this.sink.writableNeedDrain) await drainOrClose(this.sink);
   }
+}
+
+/** Waits for 'drain'; rejects if the stream fails or closes first (for example because its upload failed). */
+function drainOrClose(sink: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error | null): void => {
+      sink.off('drain', onDrain);
+      sink.off('close', onClose);
+      sink.off('error', onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = (): void => settle();
+    const onError = (error: Error): void => settle(error);
+    const onClose = (): void => settle(sink.errored ?? new Error('featurize: an output stream closed while the input was being read'));
+    sink.on('drain', onDrain);
+    sink.on('close', onClose);
+    sink.on('error', onError);
+  });
 }
 
 function requireSink(sinks: FeaturizeSinks, name: keyof FeaturizeSinks): ChunkedWriter {
@@ -237,4 +256,9 @@ export function assertMaxMalformedShare(value: unknown): number {
     throw new Error(`maxMalformedShare must be a number from 0 to 1, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** One progress line per 64 MiB read, for logs and the local tool. */
+export function logProgress(what: string, progress: Progress): void {
+  console.log(`${what}: ${(progress.bytesRead / 1048576).toFixed(0)} MiB, ${progress.rowsRead} rows read`);
 }

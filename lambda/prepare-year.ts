@@ -1,0 +1,19 @@
+/**
+ * Workflow task: transform one GDELT year into RecordIO-protobuf (train + validation, or test + test CSV).
+ * Event: { source: { bucket, key }, year, kind, codes, validationPercent, maxMalformedShare, dataPrefix }.
+ * Env: DATA_BUCKET.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { prepareYear, PrepareYearRequest, PrepareYearResult } from './core/data-preparation';
+import { logProgress } from './core/featurize-stream';
+import { newSourceS3Client, S3DataStore, S3SourceReader } from './core/s3-streams';
+
+const sourceClient = newSourceS3Client();
+const dataClient = new S3Client({});
+
+export type PrepareYearEvent = PrepareYearRequest;
+
+export async function handler(event: PrepareYearEvent): Promise<PrepareYearResult> {
+  const store = new S3DataStore(dataClient, process.env.DATA_BUCKET ?? '');
+  return prepareYear({ store, sources: new S3SourceReader(sourceClient), onProgress: logProgress }, event);
+}

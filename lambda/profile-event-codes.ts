@@ -1,0 +1,18 @@
+/**
+ * Workflow task: count the event codes of the first year and return the 20 most frequent (spec §3 step 1).
+ * Event: { source: { bucket, key }, year, dataPrefix, maxMalformedShare }. Env: DATA_BUCKET.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { profileEventCodes, ProfileEventCodesRequest, ProfileEventCodesResult } from './core/data-preparation';
+import { logProgress } from './core/featurize-stream';
+import { newSourceS3Client, S3DataStore, S3SourceReader } from './core/s3-streams';
+
+const sourceClient = newSourceS3Client();
+const dataClient = new S3Client({});
+
+export type ProfileEventCodesEvent = ProfileEventCodesRequest;
+
+export async function handler(event: ProfileEventCodesEvent): Promise<ProfileEventCodesResult> {
+  const store = new S3DataStore(dataClient, process.env.DATA_BUCKET ?? '');
+  return profileEventCodes({ store, sources: new S3SourceReader(sourceClient), onProgress: logProgress }, event);
+}
