@@ -1,6 +1,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { cleanUpStack } from './core/cleanup';
+import { TAG_STACK } from './core/naming';
 
 const sagemaker = new SageMakerClient({});
 
@@ -33,7 +34,7 @@ export const handler = async (
   if (event.PhysicalResourceId !== PhysicalResourceId) return { PhysicalResourceId: event.PhysicalResourceId };
 
   const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
-  const result = await cleanUpStack(sagemaker, { stackName, deadline, tagKey: 'experiment:stack' });
+  const result = await cleanUpStack(sagemaker, { stackName, deadline, tagKey: TAG_STACK });
   return {
     PhysicalResourceId,
     Data: {

@@ -24,6 +24,7 @@ import {
   isAlreadyGone,
   withThrottlingRetry,
 } from './cleanup-errors';
+import { TAG_STACK } from './naming';
 
 /**
  * Removes every SageMaker resource tagged with the stack's name, whichever execution created it: the last line of
@@ -89,7 +90,7 @@ const REMOVAL_ORDER: readonly ResourceKind[] = ['trainingJob', 'endpoint', 'endp
 
 export async function cleanUpStack(client: SageMakerClient, request: StackCleanUpRequest): Promise<StackCleanUpResult> {
   const { stackName, deadline } = request;
-  const tagKey = request.tagKey ?? 'experiment:stack';
+  const tagKey = request.tagKey ?? TAG_STACK;
   const now = request.now ?? Date.now;
   const sleep = request.sleep ?? defaultSleep;
   const retryIntervalMs = request.retryIntervalMs ?? 15_000;
