@@ -1,0 +1,73 @@
+import { EventLog, StateMachine } from 'aws-local-stepfunctions';
+import { handler as createEndpoint } from '../../lambda/create-endpoint';
+import { handler as createEndpointConfig } from '../../lambda/create-endpoint-config';
+import { handler as createModel } from '../../lambda/create-model';
+import { handler as describeEndpoint } from '../../lambda/describe-endpoint';
+import { handler as describeTraining } from '../../lambda/describe-training';
+import { handler as planExecution } from '../../lambda/plan-execution';
+import { handler as startTraining } from '../../lambda/start-training';
+import { stateMachineDefinition } from './definition';
+import { synthTemplate } from './stack';
+
+type Handler = (input: never) => Promise<unknown>;
+
+/** Each Task state of the synthesized workflow, run by the real handler it invokes in AWS. */
+export const TASK_HANDLERS: Record<string, Handler> = {
+  'Validate input and plan': planExecution,
+  'Start training job': startTraining,
+  'Describe training job': describeTraining,
+  'Create model': createModel,
+  'Create endpoint config': createEndpointConfig,
+  'Create endpoint': createEndpoint,
+  'Describe endpoint': describeEndpoint,
+};
+
+export const HANDLER_ENV = {
+  DATA_BUCKET: 'experiment-data-bucket',
+  SAGEMAKER_ROLE_ARN: 'arn:aws:iam::123456789012:role/SageMakerExecutionRole',
+  STACK_NAME: 'DistributedTrainingExperiment',
+};
+
+export const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:Workflow:run-1';
+
+export interface WorkflowRun {
+  readonly output?: Record<string, unknown>;
+  readonly error?: { name: string; message: string };
+  readonly events: EventLog[];
+  /** Names of the states entered, in order (Map iterations interleave). */
+  readonly statesEntered: string[];
+}
+
+let definition: Record<string, unknown> | undefined;
+
+/** Runs the synthesized state machine definition in-process, with every wait and retry interval at zero. */
+export async function runWorkflow(input: unknown): Promise<WorkflowRun> {
+  definition ??= stateMachineDefinition(synthTemplate());
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const taskStates = Object.keys(TASK_HANDLERS);
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(
+        Object.entries(TASK_HANDLERS).map(([state, handler]) => [state, (payload: unknown) => handler(payload as never) as never]),
+      ),
+      waitTimeOverrides: { 'Wait for training': 0, 'Wait for endpoint': 0 },
+      retryIntervalOverrides: Object.fromEntries(taskStates.map((state) => [state, 0])),
+    },
+    context: { Execution: { Id: EXECUTION_ARN, Name: 'run-1' } } as never,
+  });
+  const events: EventLog[] = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) events.push(event);
+  })();
+  let output: Record<string, unknown> | undefined;
+  let error: { name: string; message: string } | undefined;
+  try {
+    output = (await execution.result) as Record<string, unknown>;
+  } catch (caught) {
+    const cause = (caught as Error).cause as Error | undefined;
+    error = { name: cause?.name ?? (caught as Error).name, message: cause?.message ?? (caught as Error).message };
+  }
+  await collecting;
+  const statesEntered = events.flatMap((event) => (event.type === 'StateEntered' ? [event.state.name] : []));
+  return { output, error, events, statesEntered };
+}
