@@ -1,0 +1,159 @@
+/**
+ * Prepares GDELT files on this machine with the same code the workflow runs in Lambda.
+ *
+ *   npm run prepare-data -- --input <file or dir>... --out <dir> [options]
+ *
+ * Writes <out>/[prefix/]train|validation|test/<year>.data, test/<year>.csv and manifests/, like the data bucket.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { prepareYear, profileEventCodes, PrepareYearResult } from '../lambda/core/data-preparation';
+import { logProgress } from '../lambda/core/featurize-stream';
+import { LOCAL_SOURCE_BUCKET, LocalDataStore, LocalSourceReader } from './local-data-store';
+
+export const USAGE = `Usage: npm run prepare-data -- --input <file or dir> [--input ...] --out <dir> [options]
+
+Transforms local GDELT 1.0 event files (tab-separated, no header) into RecordIO-protobuf, as the workflow does.
+Each file must be named <year>.csv or <year>.tsv; a directory contributes the files so named.
+The lowest year is profiled for the 20 event codes.
+
+Options:
+  --input <path>...            GDELT files and/or directories of them
+  --out <dir>                  output directory (created)
+  --test-year <year>           year written to test/ (RecordIO + CSV, no split);
+                               default: the highest year when more than one file is given, else none
+  --validation-percent <n>     share of train-year rows sent to validation/, 0-100 (default 10)
+  --max-malformed-share <x>    fail a file when more than this share of rows is not GDELT-shaped (default 0.5)
+  --prefix <key prefix>        key prefix inside --out (default: none)
+  --help                       show this help
+
+A rerun with the same files and settings skips the work (see <out>/manifests/).`;
+
+export interface PrepareDataOptions {
+  inputs: string[];
+  out: string;
+  testYear?: number;
+  validationPercent: number;
+  maxMalformedShare: number;
+  prefix: string;
+}
+
+const YEAR_FILE = /^(\d{4})\.(csv|tsv)$/;
+
+function usageError(message: string): Error {
+  const error = new Error(`${message}\n\n${USAGE}`);
+  error.name = 'UsageError';
+  return error;
+}
+
+function numberOption(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw usageError(`--${name} must be a number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** Parses the command line; returns undefined for --help. */
+export function parseOptions(argv: string[]): PrepareDataOptions | undefined {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      'input': { type: 'string', multiple: true },
+      'out': { type: 'string' },
+      'test-year': { type: 'string' },
+      'validation-percent': { type: 'string' },
+      'max-malformed-share': { type: 'string' },
+      'prefix': { type: 'string' },
+      'help': { type: 'boolean' },
+    },
+    // `--input a.csv b.csv`: paths after the first are positionals.
+    allowPositionals: true,
+  });
+  if (values.help) return undefined;
+  const inputs = [...(values.input ?? []), ...positionals];
+  if (inputs.length === 0) throw usageError('--input is required');
+  if (!values.out) throw usageError('--out is required');
+  return {
+    inputs,
+    out: values.out,
+    testYear: values['test-year'] === undefined ? undefined : numberOption('test-year', values['test-year'], 0),
+    validationPercent: numberOption('validation-percent', values['validation-percent'], 10),
+    maxMalformedShare: numberOption('max-malformed-share', values['max-malformed-share'], 0.5),
+    prefix: values.prefix ?? '',
+  };
+}
+
+/** Finds the year files among the inputs, sorted by year. */
+export async function findYearFiles(inputs: string[]): Promise<Array<{ year: number; file: string }>> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    const info = await stat(input).catch(() => undefined);
+    if (!info) throw usageError(`--input ${input} does not exist`);
+    if (info.isDirectory()) {
+      files.push(...(await readdir(input)).filter((name) => YEAR_FILE.test(name)).map((name) => path.join(input, name)));
+    } else {
+      if (!YEAR_FILE.test(path.basename(input))) throw usageError(`--input ${input}: the file name must be <year>.csv or <year>.tsv`);
+      files.push(input);
+    }
+  }
+  const byYear = new Map<number, string>();
+  for (const file of files) {
+    const year = Number(YEAR_FILE.exec(path.basename(file))![1]);
+    if (byYear.has(year) && byYear.get(year) !== path.resolve(file)) throw usageError(`two inputs for year ${year}: ${byYear.get(year)} and ${file}`);
+    byYear.set(year, path.resolve(file));
+  }
+  if (byYear.size === 0) throw usageError(`no <year>.csv or <year>.tsv files in ${inputs.join(', ')}`);
+  return [...byYear].sort(([a], [b]) => a - b).map(([year, file]) => ({ year, file }));
+}
+
+export async function prepareData(options: PrepareDataOptions, log: (line: string) => void = console.log): Promise<PrepareYearResult[]> {
+  const files = await findYearFiles(options.inputs);
+  const testYear = options.testYear ?? (files.length > 1 ? files[files.length - 1].year : undefined);
+  if (testYear !== undefined && !files.some(({ year }) => year === testYear)) {
+    throw usageError(`--test-year ${testYear} is not among the input years ${files.map(({ year }) => year).join(', ')}`);
+  }
+  const deps = { store: new LocalDataStore(options.out), sources: new LocalSourceReader(), onProgress: logProgress };
+  const common = { dataPrefix: options.prefix, maxMalformedShare: options.maxMalformedShare };
+  const first = files[0];
+  const profile = await profileEventCodes(deps, { ...common, source: { bucket: LOCAL_SOURCE_BUCKET, key: first.file }, year: first.year });
+  log(`event codes of ${first.year}${profile.skipped ? ' (unchanged, skipped)' : ''}: ${profile.codes.join(' ')}`);
+  const results: PrepareYearResult[] = [];
+  for (const { year, file } of files) {
+    const result = await prepareYear(deps, {
+      ...common, source: { bucket: LOCAL_SOURCE_BUCKET, key: file }, year, kind: year === testYear ? 'test' : 'train',
+      codes: profile.codes, validationPercent: options.validationPercent,
+    });
+    const { read, train, validation, test, dropped } = result.counts;
+    log(`${year} ${result.kind}${result.skipped ? ' (unchanged, skipped)' : ''}: read ${read}, train ${train}, validation ${validation}, `
+      + `test ${test}, dropped: wrong column count ${dropped.wrongColumnCount}, event code not selected ${dropped.eventCodeNotSelected}, `
+      + `bad number ${dropped.badNumber}, zero coordinates ${dropped.zeroCoordinates}`);
+    results.push(result);
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  let options: PrepareDataOptions | undefined;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+    return;
+  }
+  if (!options) {
+    console.log(USAGE);
+    return;
+  }
+  try {
+    await prepareData(options);
+  } catch (error) {
+    console.error(`${(error as Error).name}: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) {
+  void main();
+}
