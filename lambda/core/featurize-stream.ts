@@ -56,6 +56,7 @@ export interface FeaturizeOptions {
 /** Collects output bytes into large chunks and hands them to a Writable, remembering whether it asked to wait. */
 class ChunkedWriter {
   private chunk = Buffer.allocUnsafe(OUTPUT_CHUNK_BYTES);
+  private wordViews?: { words: Uint32Array; floats: Float32Array };
   private used = 0;
   private mustDrain = false;
 
@@ -76,6 +77,16 @@ class ChunkedWriter {
 
   get buffer(): Buffer {
     return this.chunk;
+  }
+
+  /** 32-bit views of the current chunk (for RecordTemplate.writeWords); offsets must then stay multiples of 4. */
+  get words(): { words: Uint32Array; floats: Float32Array } {
+    if (!this.wordViews || this.wordViews.words.buffer !== this.chunk.buffer || this.chunk.byteOffset % 4 !== 0) {
+      this.chunk = this.chunk.byteOffset % 4 === 0 ? this.chunk : Buffer.from(new ArrayBuffer(this.chunk.length));
+      const words = new Uint32Array(this.chunk.buffer, this.chunk.byteOffset, this.chunk.length >> 2);
+      this.wordViews = { words, floats: new Float32Array(words.buffer, words.byteOffset, words.length) };
+    }
+    return this.wordViews;
   }
 
   flush(): void {
@@ -135,6 +146,7 @@ export async function featurizeStream(
   const transform = new RowTransform(options.codes);
   const template = new RecordTemplate(FEATURE_COUNT);
   const recordSize = template.recordSize;
+  const wordWrites = template.supportsWordWrites;
   const counts: PrepareCounts = { read: 0, train: 0, validation: 0, test: 0, dropped: emptyDropCounts() };
   const isTest = options.kind === 'test';
   const writers = isTest
@@ -178,7 +190,13 @@ export async function featurizeStream(
       writer = writers.train!;
       counts.train++;
     }
-    writer.commit(template.write(writer.buffer, writer.reserve(recordSize), features.features, features.label));
+    const offset = writer.reserve(recordSize);
+    if (wordWrites) {
+      const { words, floats } = writer.words;
+      writer.commit(4 * template.writeWords(words, floats, offset >> 2, features.features, features.label));
+    } else {
+      writer.commit(template.write(writer.buffer, offset, features.features, features.label));
+    }
   });
 
   const allWriters = Object.values(writers) as ChunkedWriter[];

@@ -15,6 +15,7 @@ const TAG_RECORD_FEATURES = 0x0a; // Record.features = 1
 const TAG_RECORD_LABEL = 0x12; // Record.label = 2
 const TAG_VALUE_FLOAT32_TENSOR = 0x12; // Value.float32_tensor = 2
 const TAG_TENSOR_VALUES = 0x0a; // Float32Tensor.values = 1, packed
+const IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const TENSOR_KEY = Buffer.from('values', 'utf8');
 /** The frame length field keeps its top 3 bits for a continuation flag. */
 const MAX_PAYLOAD_LENGTH = 2 ** 29 - 1;
@@ -49,6 +50,7 @@ export class RecordTemplate {
   /** Bytes of one framed record including padding; every record of this template has this size. */
   public readonly recordSize: number;
   private readonly template: Buffer;
+  private readonly templateWords: Uint32Array;
   private readonly featuresOffset: number;
   private readonly labelOffset: number;
 
@@ -71,6 +73,26 @@ export class RecordTemplate {
     Buffer.from(label.bytes).copy(this.template, 8 + features.bytes.length);
     this.featuresOffset = 8 + features.valuesOffset;
     this.labelOffset = 8 + features.bytes.length + label.valuesOffset;
+    this.templateWords = new Uint32Array(this.template.buffer, this.template.byteOffset, this.recordSize / 4);
+  }
+
+  /**
+   * Fast path of `write` for the streaming writer: the target is seen as 32-bit words (little-endian platform),
+   * `wordOffset` is the record's offset / 4. Valid because every float of the record sits at a multiple of 4.
+   */
+  writeWords(words: Uint32Array, floats: Float32Array, wordOffset: number, features: ArrayLike<number>, label: number): number {
+    const template = this.templateWords;
+    const recordWords = template.length;
+    for (let index = 0; index < recordWords; index++) words[wordOffset + index] = template[index];
+    const featureWord = wordOffset + (this.featuresOffset >> 2);
+    for (let index = 0; index < this.featureCount; index++) floats[featureWord + index] = features[index];
+    floats[wordOffset + (this.labelOffset >> 2)] = label;
+    return wordOffset + recordWords;
+  }
+
+  /** True when `writeWords` can be used: floats aligned to 4 in the record and a little-endian platform. */
+  get supportsWordWrites(): boolean {
+    return this.featuresOffset % 4 === 0 && this.labelOffset % 4 === 0 && this.recordSize % 4 === 0 && IS_LITTLE_ENDIAN;
   }
 
   /** Writes one record at `offset` of `target` (which must have `recordSize` bytes free); returns the next offset. */
