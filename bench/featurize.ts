@@ -71,18 +71,24 @@ function discard(): Writable & { bytes: number } {
   return sink;
 }
 
-/** The least work any TSV reader must do: find every `\n` and every tab. */
+/**
+ * The least work any TSV reader must do: find every `\n` and every tab. Uses the fastest way found for both
+ * (native indexOf for line ends, a byte loop for the tabs inside a line), so the ceiling is not set artificially low.
+ */
 async function ceilingPass(file: string): Promise<{ rows: number; tabs: number }> {
   let rows = 0;
   let tabs = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) {
     const bytes = chunk as Buffer;
-    for (let index = 0; index < bytes.length; index++) {
-      const byte = bytes[index];
-      if (byte > 10) continue;
-      if (byte === 9) tabs++;
-      else if (byte === 10) rows++;
+    let lineStart = 0;
+    let lineFeed = bytes.indexOf(10, lineStart);
+    while (lineFeed >= 0) {
+      for (let index = lineStart; index < lineFeed; index++) if (bytes[index] === 9) tabs++;
+      rows++;
+      lineStart = lineFeed + 1;
+      lineFeed = bytes.indexOf(10, lineStart);
     }
+    for (let index = lineStart; index < bytes.length; index++) if (bytes[index] === 9) tabs++;
   }
   return { rows, tabs };
 }

@@ -111,27 +111,29 @@ export class TsvScanner {
   private scan(buffer: Buffer, from: number, to: number): number {
     const row = this.row;
     const tabs = row.tabs;
-    row.buffer = buffer;
+    const onRow = this.onRow;
     let lineStart = from;
-    let tabCount = 0;
-    for (let index = from; index < to; index++) {
-      const byte = buffer[index];
-      if (byte > LINE_FEED) continue;
-      if (byte === TAB) {
-        if (tabCount < MAX_REMEMBERED_TABS) tabs[tabCount] = index;
-        tabCount++;
-      } else if (byte === LINE_FEED) {
-        row.start = lineStart;
-        row.end = index > lineStart && buffer[index - 1] === CARRIAGE_RETURN ? index - 1 : index;
-        row.tabCount = tabCount;
-        this.onRow(row);
-        row.buffer = buffer;
-        lineStart = index + 1;
-        tabCount = 0;
+    // Native indexOf finds each line end; the loop then looks only for tabs inside the line.
+    let lineFeed = buffer.indexOf(LINE_FEED, lineStart);
+    while (lineFeed >= 0 && lineFeed < to) {
+      let tabCount = 0;
+      for (let index = lineStart; index < lineFeed; index++) {
+        if (buffer[index] === TAB) {
+          if (tabCount < MAX_REMEMBERED_TABS) tabs[tabCount] = index;
+          tabCount++;
+        }
       }
+      row.buffer = buffer;
+      row.start = lineStart;
+      row.end = lineFeed > lineStart && buffer[lineFeed - 1] === CARRIAGE_RETURN ? lineFeed - 1 : lineFeed;
+      row.tabCount = tabCount;
+      onRow(row);
+      lineStart = lineFeed + 1;
+      lineFeed = buffer.indexOf(LINE_FEED, lineStart);
     }
     return lineStart;
   }
+
 }
 
 /** Reports every row of an in-memory text (tests, small inputs). */
