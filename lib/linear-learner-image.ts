@@ -4,6 +4,14 @@ import images from './linear-learner-images.json';
 /** The regions this project knows a Linear Learner image for (the registry account differs per region). */
 export const LINEAR_LEARNER_ACCOUNTS: Readonly<Record<string, string>> = images.accounts;
 
+// ECR's DNS suffix outside the aws and aws-us-gov partitions (the same value Aws.URL_SUFFIX resolves to at deploy).
+const PARTITION_DOMAINS: readonly (readonly [regionPrefix: string, domain: string])[] = [
+  ['cn-', 'amazonaws.com.cn'],
+  ['us-iso-', 'c2s.ic.gov'],
+  ['us-isob-', 'sc2s.sgov.gov'],
+  ['us-isof-', 'csp.hci.ic.gov'],
+];
+
 export function linearLearnerImageForRegion(region: string): string {
   const account = LINEAR_LEARNER_ACCOUNTS[region];
   if (!account) {
@@ -12,7 +20,7 @@ export function linearLearnerImageForRegion(region: string): string {
         'Give the image with the imageUri setting (e.g. -c experiment=\'{"imageUri":"<account>.dkr.ecr.<region>.amazonaws.com/linear-learner:1"}\').',
     );
   }
-  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  const domain = PARTITION_DOMAINS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'amazonaws.com';
   return `${account}.dkr.ecr.${region}.${domain}/${images.repository}:${images.tag}`;
 }
 
