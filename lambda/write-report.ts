@@ -4,6 +4,7 @@
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/cost';
+import type { ExecutionCleanUpResult } from './core/cleanup';
 import { buildReport, VariantInput } from './core/report';
 import { renderMarkdown } from './core/report-markdown';
 import { renderSvg } from './core/report-svg';
@@ -19,8 +20,18 @@ export interface WriteReportEvent {
   /** Where the prices come from; defaults to PRICES_SOURCE for the default table. */
   readonly pricesSource?: string;
   readonly variants: readonly VariantInput[];
+  /** The clean-up step's result: when each variant's endpoint was deleted (absent when kept). */
+  readonly cleanup?: ExecutionCleanUpResult;
   /** Data-preparation counts, copied into report.json as they are. */
   readonly data?: unknown;
+}
+
+/** Adds to each variant's hosting record when the clean-up step deleted its endpoint. */
+export function withDeletionTimes(variants: readonly VariantInput[], cleanup: ExecutionCleanUpResult | undefined): VariantInput[] {
+  return variants.map((variant) => {
+    const deletedAt = cleanup?.variants.find((entry) => entry.variantName === variant.name)?.endpointDeletedAt;
+    return deletedAt ? { ...variant, hosting: { ...variant.hosting, deletedAt } } : variant;
+  });
 }
 
 export interface WriteReportResult {
@@ -48,7 +59,7 @@ export async function handler(event: WriteReportEvent): Promise<WriteReportResul
     generatedAt: new Date(),
     pricesPerHour: event.pricesPerHour ?? DEFAULT_PRICES_PER_HOUR,
     pricesSource: pricesSourceFor(event),
-    variants: event.variants,
+    variants: withDeletionTimes(event.variants, event.cleanup),
     data: event.data,
   });
   const objects = [

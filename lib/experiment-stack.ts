@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DeployConfig } from './config';
+import { CleanUpOnDestroy } from './clean-up-on-destroy';
 import { DataBucket } from './data-bucket';
 import { ExperimentWorkflow } from './experiment-workflow';
 import { linearLearnerImage } from './linear-learner-image';
@@ -22,6 +23,8 @@ export class ExperimentStack extends Stack {
     const { role } = new SageMakerRole(this, 'SageMakerRole', { bucket, prefix: settings.s3Prefix });
     const tasks = new WorkflowTasks(this, 'Tasks', { bucket, sagemakerRole: role, prefix: settings.s3Prefix });
     const { stateMachine } = new ExperimentWorkflow(this, 'Workflow', { tasks, settings });
+    // Depending on them makes CloudFormation run the clean-up before it deletes the bucket, the role and the workflow.
+    new CleanUpOnDestroy(this, 'CleanUpOnDestroy', { dependents: [bucket, role, stateMachine] });
 
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'Start an execution of this state machine to run the experiment' });
     new CfnOutput(this, 'DataBucketName', { value: bucket.bucketName, description: 'Prepared data, model artifacts and reports' });

@@ -13,7 +13,7 @@ export interface ExperimentWorkflowProps {
   /** Deploy-time settings; every execution starts from these and may override them in its input. */
   readonly settings: ExperimentSettings;
   /**
-   * Longest an execution may run before Step Functions stops it (and its cleanup runs).
+   * Longest an execution may run before Step Functions stops it.
    * @default Duration.hours(12)
    */
   readonly timeout?: Duration;
@@ -21,18 +21,24 @@ export interface ExperimentWorkflowProps {
 
 const { stringAt, objectAt, numberAt } = sfn.JsonPath;
 
+/** GDELT years are prepared in parallel, but not so many at once that S3 or Lambda concurrency suffers. */
+const MAX_YEARS_IN_PARALLEL = 6;
+
 /**
- * The experiment as a state machine: plan -> (per variant, in parallel) train -> host -> summarize.
+ * The experiment as a state machine, top to bottom:
+ * plan -> prepare data -> (per variant, in parallel) train -> host -> evaluate each endpoint -> clean up -> report.
  * Every SageMaker wait is a Wait -> Describe -> Choice loop with a bound; no Lambda ever waits.
+ * Any failure after the plan cleans up what the execution created, then fails with the original cause.
  */
 export class ExperimentWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
+  private readonly fns: WorkflowTasks;
 
   constructor(scope: Construct, id: string, props: ExperimentWorkflowProps) {
     super(scope, id);
-    const fns = props.tasks;
+    this.fns = props.tasks;
 
-    const plan = this.invoke('Validate input and plan', fns.planExecution, {
+    const plan = this.invoke('Validate input and plan', this.fns.planExecution, {
       payload: sfn.TaskInput.fromObject({
         input: objectAt('$$.Execution.Input'),
         execution: { executionArn: sfn.JsonPath.executionId, startTime: stringAt('$$.Execution.StartTime'), name: sfn.JsonPath.executionName },
@@ -40,18 +46,65 @@ export class ExperimentWorkflow extends Construct {
       }),
     });
 
-    const variants = new sfn.Map(this, 'Train and host each variant', {
-      itemsPath: '$.variants',
-      itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt('$.settings') },
-      resultPath: '$.results',
-    });
-    variants.itemProcessor(this.trainThenHost(fns));
+    const failed = this.cleanUpAfterFailure();
+    const guarded = <T extends tasks.LambdaInvoke | sfn.Map>(state: T): T => {
+      state.addCatch(failed, { resultPath: '$.error' });
+      return state;
+    };
 
-    const output = new sfn.Pass(this, 'Experiment output', {
-      parameters: { execution: stringAt('$.execution.name'), variants: objectAt('$.results') },
-    });
+    const variants = guarded(
+      new sfn.Map(this, 'Train and host each variant', {
+        itemsPath: '$.variants',
+        itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt('$.settings') },
+        resultPath: '$.results',
+      }),
+    );
+    variants.itemProcessor(this.trainThenHost());
 
-    const definition = plan.next(variants).next(output).next(new sfn.Succeed(this, 'Experiment done'));
+    const definition = plan
+      .next(guarded(this.profileEventCodes()))
+      .next(guarded(this.prepareYears()))
+      .next(variants)
+      .next(guarded(this.evaluateEndpoints()))
+      .next(
+        guarded(
+          this.invoke('Clean up', this.fns.cleanUpExecution, {
+            payload: sfn.TaskInput.fromObject({
+              resources: objectAt('$.resources'),
+              keepEndpoints: objectAt('$.settings.keepEndpoints'),
+              keepModels: objectAt('$.settings.keepModels'),
+            }),
+            resultPath: '$.cleanup',
+          }),
+        ),
+      )
+      .next(
+        guarded(
+          this.invoke('Write report', this.fns.writeReport, {
+            payload: sfn.TaskInput.fromObject({
+              executionName: stringAt('$.execution.name'),
+              reportPrefix: stringAt('$.reportPrefix'),
+              pricesPerHour: objectAt('$.settings.pricesPerHour'),
+              variants: objectAt('$.evaluated'),
+              cleanup: objectAt('$.cleanup'),
+              data: objectAt('$.prepared'),
+            }),
+            resultPath: '$.report',
+          }),
+        ),
+      )
+      .next(
+        new sfn.Pass(this, 'Experiment output', {
+          parameters: {
+            execution: stringAt('$.execution.name'),
+            report: objectAt('$.report'),
+            variants: objectAt('$.evaluated'),
+            cleanup: objectAt('$.cleanup'),
+            data: objectAt('$.prepared.years'),
+          },
+        }),
+      )
+      .next(new sfn.Succeed(this, 'Experiment done'));
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -66,18 +119,39 @@ export class ExperimentWorkflow extends Construct {
     });
     acknowledgeWildcardResources(
       this.stateMachine,
-      fns.all.map((fn) => `${fn.functionArn}:*`),
+      this.fns.all.map((fn) => `${fn.functionArn}:*`),
       'Step Functions grants lambda:InvokeFunction on each task function and its versions.',
     );
-    acknowledgeWildcardResources(
-      this.stateMachine,
-      ['*'],
-      'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.',
-    );
+    acknowledgeWildcardResources(this.stateMachine, ['*'], 'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.');
+  }
+
+  /** One streaming pass over the first year finds the 20 event codes that become the one-hot features. */
+  private profileEventCodes(): tasks.LambdaInvoke {
+    return this.invoke('Profile event codes', this.fns.profileEventCodes, { inputPath: '$.data.profile', resultPath: '$.prepared.profile' });
+  }
+
+  /** Every year at once: training years to train/ + validation/, the test year to test/ (RecordIO and CSV). */
+  private prepareYears(): sfn.Map {
+    const years = new sfn.Map(this, 'Prepare each year', {
+      itemsPath: '$.data.years',
+      maxConcurrency: MAX_YEARS_IN_PARALLEL,
+      itemSelector: {
+        source: objectAt('$$.Map.Item.Value.source'),
+        year: objectAt('$$.Map.Item.Value.year'),
+        kind: objectAt('$$.Map.Item.Value.kind'),
+        validationPercent: objectAt('$$.Map.Item.Value.validationPercent'),
+        maxMalformedShare: objectAt('$$.Map.Item.Value.maxMalformedShare'),
+        dataPrefix: objectAt('$$.Map.Item.Value.dataPrefix'),
+        codes: objectAt('$.prepared.profile.codes'),
+      },
+      resultPath: '$.prepared.years',
+    });
+    return years.itemProcessor(this.invoke('Prepare year', this.fns.prepareYear, {}));
   }
 
   /** One variant: start the training job, poll it, then create model, endpoint config and endpoint, and poll that. */
-  private trainThenHost(fns: WorkflowTasks): sfn.IChainable {
+  private trainThenHost(): sfn.IChainable {
+    const fns = this.fns;
     const startTraining = this.invoke('Start training job', fns.startTraining, { resultPath: '$.training' });
     const waitForTraining = new sfn.Wait(this, 'Wait for training', { time: sfn.WaitTime.secondsPath('$.settings.trainingPollSeconds') });
     const describeTraining = this.invoke('Describe training job', fns.describeTraining, { resultPath: '$.training' });
@@ -110,26 +184,63 @@ export class ExperimentWorkflow extends Construct {
       );
   }
 
-  /** What the execution output lists per variant. */
+  /** What the execution output and the report list per variant. */
   private summarizeVariant(): sfn.Pass {
     return new sfn.Pass(this, 'Summarize variant', {
       parameters: {
-        variant: stringAt('$.variant.name'),
+        name: stringAt('$.variant.name'),
         trainDistribution: stringAt('$.variant.trainDistribution'),
         instanceCount: numberAt('$.variant.instanceCount'),
         instanceType: stringAt('$.variant.instanceType'),
+        hyperparameters: objectAt('$.variant.hyperparameters'),
+        endpointInstanceType: stringAt('$.settings.endpointInstanceType'),
+        endpointInstanceCount: numberAt('$.settings.endpointInstanceCount'),
         jobName: stringAt('$.variant.jobName'),
-        trainingStatus: stringAt('$.training.status'),
-        trainingTimeInSeconds: numberAt('$.training.trainingTimeInSeconds'),
-        billableTimeInSeconds: numberAt('$.training.billableTimeInSeconds'),
-        finalMetrics: objectAt('$.training.finalMetrics'),
         modelName: stringAt('$.variant.modelName'),
         endpointConfigName: stringAt('$.variant.endpointConfigName'),
         endpointName: stringAt('$.variant.endpointName'),
-        endpointStatus: stringAt('$.endpoint.status'),
-        endpointCreatedAt: stringAt('$.endpoint.createdAt'),
+        training: {
+          status: stringAt('$.training.status'),
+          trainingTimeInSeconds: numberAt('$.training.trainingTimeInSeconds'),
+          billableTimeInSeconds: numberAt('$.training.billableTimeInSeconds'),
+          finalMetrics: objectAt('$.training.finalMetrics'),
+        },
+        hosting: { status: stringAt('$.endpoint.status'), createdAt: stringAt('$.endpoint.createdAt') },
       },
     });
+  }
+
+  /** After every endpoint is in service: score the test year on each, in parallel. */
+  private evaluateEndpoints(): sfn.Map {
+    const evaluate = new sfn.Map(this, 'Evaluate each endpoint', {
+      itemsPath: '$.results',
+      itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt('$.settings'), testKey: stringAt('$.data.testKey') },
+      resultPath: '$.evaluated',
+    });
+    return evaluate.itemProcessor(
+      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, {
+        payload: sfn.TaskInput.fromObject({
+          endpointName: stringAt('$.variant.endpointName'),
+          variantName: stringAt('$.variant.name'),
+          testKey: stringAt('$.testKey'),
+          maxBatchBytes: numberAt('$.settings.evaluationBatchBytes'),
+          concurrency: numberAt('$.settings.evaluationConcurrency'),
+        }),
+        resultPath: '$.variant.evaluation',
+      }).next(new sfn.Pass(this, 'Variant evaluated', { outputPath: '$.variant' })),
+    );
+  }
+
+  /** Deletes this execution's endpoints and stops its jobs, then fails with the original error and cause. */
+  private cleanUpAfterFailure(): sfn.IChainable {
+    const experimentFailed = new sfn.Fail(this, 'Experiment failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+    const cleanUp = this.invoke('Clean up after failure', this.fns.cleanUpExecution, {
+      payload: sfn.TaskInput.fromObject({ resources: objectAt('$.resources'), keepEndpoints: false, keepModels: objectAt('$.settings.keepModels') }),
+      resultPath: '$.cleanup',
+    });
+    // A clean-up that fails too must not hide why the experiment failed.
+    cleanUp.addCatch(experimentFailed, { resultPath: '$.cleanupError' });
+    return cleanUp.next(experimentFailed);
   }
 
   private fail(id: string, error: string, causePath: string): sfn.Fail {
@@ -137,12 +248,17 @@ export class ExperimentWorkflow extends Construct {
   }
 
   /** A Lambda task that returns the handler's result, retried on Lambda service errors and SageMaker throttling. */
-  private invoke(id: string, fn: lambda.IFunction, options: { payload?: sfn.TaskInput; resultPath?: string }): tasks.LambdaInvoke {
+  private invoke(
+    id: string,
+    fn: lambda.IFunction,
+    options: { payload?: sfn.TaskInput; inputPath?: string; resultPath?: string },
+  ): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: fn,
       payloadResponseOnly: true,
       retryOnServiceExceptions: true,
       ...(options.payload && { payload: options.payload }),
+      ...(options.inputPath && { inputPath: options.inputPath }),
       ...(options.resultPath && { resultPath: options.resultPath }),
     });
     task.addRetry({

@@ -43,10 +43,21 @@ export interface DataPlan {
   readonly testKey: string;
 }
 
+/** What the clean-up steps remove for one variant (names are known before anything exists). */
+export interface VariantResources {
+  readonly variantName: string;
+  readonly jobName: string;
+  readonly modelName: string;
+  readonly endpointConfigName: string;
+  readonly endpointName: string;
+}
+
 export interface ExecutionPlan {
   readonly execution: ExecutionIdentity & { readonly name: string; readonly stackName: string };
   readonly settings: ExperimentSettings;
   readonly variants: readonly VariantPlan[];
+  /** Everything this execution may create, so a clean-up after any failure can find it. */
+  readonly resources: readonly VariantResources[];
   readonly data: DataPlan;
   readonly reportPrefix: string;
 }
@@ -101,6 +112,13 @@ export function planExecution(request: PlanRequest): ExecutionPlan {
     execution: { ...request.execution, stackName: request.stackName },
     settings,
     variants,
+    resources: variants.map(({ name, jobName, modelName, endpointConfigName, endpointName }) => ({
+      variantName: name,
+      jobName,
+      modelName,
+      endpointConfigName,
+      endpointName,
+    })),
     data: dataPlan(settings),
     reportPrefix: `${settings.s3Prefix}/reports/${request.execution.name}`,
   };

@@ -40,6 +40,8 @@ function variantTable(v: VariantReport): string {
     ['Test MSE', metric(evaluation.mse)],
     ['Test MAE', metric(evaluation.mae)],
     ['Endpoint', `${v.endpointName} (${cost.hosting.instanceCount} x ${cost.hosting.instanceType})`],
+    ['Endpoint created', v.hosting.createdAt],
+    ['Endpoint deleted', v.hosting.deletedAt ?? 'kept (still running)'],
     ['Training cost (est.)', costText(cost.training)],
     ['Hosting cost (est.)', costText(cost.hosting) + (cost.hosting.stillRunning ? ' (still running)' : '')],
     ['Total cost (est.)', formatUsd(cost.totalUsd)],

@@ -38,6 +38,8 @@ export interface VariantReport {
   readonly endpointName: string;
   readonly training: VariantInput['training'] & { readonly instanceType: string; readonly instanceCount: number };
   readonly evaluation: VariantInput['evaluation'];
+  /** When the endpoint was created, and deleted (absent while it is kept). */
+  readonly hosting: VariantInput['hosting'];
   readonly cost: {
     readonly training: CostEstimate;
     readonly hosting: HostingCostEstimate;
@@ -175,6 +177,7 @@ export function buildReport(input: ReportInput): Report {
       endpointName: v.endpointName,
       training: { instanceType: v.instanceType, instanceCount: v.instanceCount, ...v.training },
       evaluation: { rowsScored: v.evaluation.rowsScored, mse: v.evaluation.mse, mae: v.evaluation.mae },
+      hosting: { createdAt: v.hosting.createdAt, ...(v.hosting.deletedAt && { deletedAt: v.hosting.deletedAt }) },
       cost: {
         training,
         hosting,

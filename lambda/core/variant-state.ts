@@ -40,9 +40,11 @@ export const STARTED_ENDPOINT: EndpointStatus = { status: 'Creating', polls: 0 }
 
 export function summarizeTraining(
   jobName: string,
-  response: Pick<
-    DescribeTrainingJobCommandOutput,
-    'TrainingJobStatus' | 'SecondaryStatus' | 'FailureReason' | 'TrainingTimeInSeconds' | 'BillableTimeInSeconds' | 'FinalMetricDataList' | 'ModelArtifacts'
+  response: Partial<
+    Pick<
+      DescribeTrainingJobCommandOutput,
+      'TrainingJobStatus' | 'SecondaryStatus' | 'FailureReason' | 'TrainingTimeInSeconds' | 'BillableTimeInSeconds' | 'FinalMetricDataList' | 'ModelArtifacts'
+    >
   >,
   polls: number,
   maxPolls: number,
@@ -71,7 +73,7 @@ export function summarizeTraining(
 
 export function summarizeEndpoint(
   endpointName: string,
-  response: Pick<DescribeEndpointCommandOutput, 'EndpointStatus' | 'FailureReason' | 'CreationTime'>,
+  response: Partial<Pick<DescribeEndpointCommandOutput, 'EndpointStatus' | 'FailureReason' | 'CreationTime'>>,
   polls: number,
   maxPolls: number,
 ): EndpointStatus {

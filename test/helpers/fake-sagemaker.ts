@@ -3,11 +3,15 @@ import {
   CreateEndpointConfigCommand,
   CreateModelCommand,
   CreateTrainingJobCommand,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
   DescribeEndpointCommand,
   DescribeEndpointCommandOutput,
   DescribeTrainingJobCommand,
   DescribeTrainingJobCommandOutput,
   SageMakerClient,
+  StopTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -55,6 +59,10 @@ export function fakeSageMaker(training: Record<string, TrainingScript>, endpoint
   sagemaker.on(CreateModelCommand).resolves({ ModelArn: 'arn:aws:sagemaker:us-east-1:123456789012:model/x' });
   sagemaker.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/x' });
   sagemaker.on(CreateEndpointCommand).resolves({ EndpointArn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/x' });
+  sagemaker.on(DeleteEndpointCommand).resolves({});
+  sagemaker.on(DeleteEndpointConfigCommand).resolves({});
+  sagemaker.on(DeleteModelCommand).resolves({});
+  sagemaker.on(StopTrainingJobCommand).resolves({});
   sagemaker.on(DescribeTrainingJobCommand).callsFake(async (input: { TrainingJobName: string }) => {
     const variant = variantOf(input.TrainingJobName);
     const answer = next(training[variant], trainingCalls, variant);

@@ -1,25 +1,38 @@
-import { EventLog, StateMachine } from 'aws-local-stepfunctions';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { handler as cleanUpExecution } from '../../lambda/clean-up-execution';
 import { handler as createEndpoint } from '../../lambda/create-endpoint';
 import { handler as createEndpointConfig } from '../../lambda/create-endpoint-config';
 import { handler as createModel } from '../../lambda/create-model';
 import { handler as describeEndpoint } from '../../lambda/describe-endpoint';
 import { handler as describeTraining } from '../../lambda/describe-training';
+import { handler as evaluateEndpoint } from '../../lambda/evaluate-endpoint';
 import { handler as planExecution } from '../../lambda/plan-execution';
+import { handler as prepareYear } from '../../lambda/prepare-year';
+import { handler as profileEventCodes } from '../../lambda/profile-event-codes';
 import { handler as startTraining } from '../../lambda/start-training';
+import { handler as writeReport } from '../../lambda/write-report';
 import { stateMachineDefinition } from './definition';
 import { synthTemplate } from './stack';
 
 type Handler = (input: never) => Promise<unknown>;
+type EventLogs = ReturnType<StateMachine['run']>['eventLogs'];
+export type EventLog = EventLogs extends AsyncGenerator<infer Event> ? Event : never;
 
 /** Each Task state of the synthesized workflow, run by the real handler it invokes in AWS. */
 export const TASK_HANDLERS: Record<string, Handler> = {
   'Validate input and plan': planExecution,
+  'Profile event codes': profileEventCodes,
+  'Prepare year': prepareYear,
   'Start training job': startTraining,
   'Describe training job': describeTraining,
   'Create model': createModel,
   'Create endpoint config': createEndpointConfig,
   'Create endpoint': createEndpoint,
   'Describe endpoint': describeEndpoint,
+  'Evaluate endpoint': evaluateEndpoint,
+  'Clean up': cleanUpExecution,
+  'Clean up after failure': cleanUpExecution,
+  'Write report': writeReport,
 };
 
 export const HANDLER_ENV = {
@@ -28,7 +41,7 @@ export const HANDLER_ENV = {
   STACK_NAME: 'DistributedTrainingExperiment',
 };
 
-export const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:Workflow:run-1';
+export const executionArn = (name: string): string => `arn:aws:states:us-east-1:123456789012:execution:Workflow:${name}`;
 
 export interface WorkflowRun {
   readonly output?: Record<string, unknown>;
@@ -41,7 +54,7 @@ export interface WorkflowRun {
 let definition: Record<string, unknown> | undefined;
 
 /** Runs the synthesized state machine definition in-process, with every wait and retry interval at zero. */
-export async function runWorkflow(input: unknown): Promise<WorkflowRun> {
+export async function runWorkflow(input: unknown, executionName = 'run-1'): Promise<WorkflowRun> {
   definition ??= stateMachineDefinition(synthTemplate());
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
   const taskStates = Object.keys(TASK_HANDLERS);
@@ -53,7 +66,7 @@ export async function runWorkflow(input: unknown): Promise<WorkflowRun> {
       waitTimeOverrides: { 'Wait for training': 0, 'Wait for endpoint': 0 },
       retryIntervalOverrides: Object.fromEntries(taskStates.map((state) => [state, 0])),
     },
-    context: { Execution: { Id: EXECUTION_ARN, Name: 'run-1' } } as never,
+    context: { Execution: { Id: executionArn(executionName), Name: executionName } } as never,
   });
   const events: EventLog[] = [];
   const collecting = (async () => {

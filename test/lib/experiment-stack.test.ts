@@ -117,8 +117,12 @@ describe('task functions', () => {
     }
   });
 
-  it('reach SageMaker resources only by the experiment\'s name prefix', () => {
-    const sagemaker = statementsOf(template).filter((statement) => actionsOf(statement).some((action) => action.startsWith('sagemaker:')));
+  it('change SageMaker resources only by the experiment\'s name prefix', () => {
+    // Listing and reading tags is how the destroy clean-up finds this stack's resources among all others.
+    const readOnly = new Set(['sagemaker:ListTags', 'sagemaker:ListTrainingJobs', 'sagemaker:ListEndpoints', 'sagemaker:ListEndpointConfigs', 'sagemaker:ListModels']);
+    const sagemaker = statementsOf(template).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('sagemaker:') && !readOnly.has(action)),
+    );
     expect(sagemaker.length).toBeGreaterThan(0);
     for (const statement of sagemaker) {
       for (const resource of [statement.Resource].flat()) expect(JSON.stringify(resource)).toMatch(/:(training-job|model|endpoint-config|endpoint)\/linear-\*/);
@@ -130,6 +134,10 @@ describe('wildcard resources', () => {
   // Resource "*" only where the API has no resource-level permissions.
   const ACTIONS_WITHOUT_RESOURCES = new Set([
     'cloudwatch:PutMetricData',
+    'sagemaker:ListTrainingJobs',
+    'sagemaker:ListEndpoints',
+    'sagemaker:ListEndpointConfigs',
+    'sagemaker:ListModels',
     'xray:PutTraceSegments',
     'xray:PutTelemetryRecords',
     'xray:GetSamplingRules',
@@ -203,6 +211,25 @@ describe('deploy-time settings', () => {
 
   it('are rejected at synth with the setting, the value and what is allowed', () => {
     expect(() => synthTemplate({ context: { experiment: { instanceCount: 0 } } })).toThrow(/instanceCount: 0 must be an integer from 1 to 100/);
+  });
+});
+
+describe('clean-up on destroy', () => {
+  it('runs before the bucket, the SageMaker role and the workflow are deleted', () => {
+    const resources = template.findResources('Custom::CleanUpExperimentResources');
+    const [cleanUp] = Object.values(resources);
+    expect(cleanUp.Properties.StackName).toBe('DistributedTrainingExperiment');
+    const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    const stateMachine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(cleanUp.DependsOn).toEqual(expect.arrayContaining([bucket, sagemakerRoleLogicalId, stateMachine]));
+  });
+
+  it('has a handler with a timeout below the custom resource limit', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'On stack deletion, removes the SageMaker resources tagged with this stack',
+      Timeout: 14 * 60,
+      Runtime: 'nodejs24.x',
+    });
   });
 });
 

@@ -1,0 +1,63 @@
+import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IDependable } from 'constructs';
+import { acknowledgeWildcardResources } from './nag';
+import { TaskFunction } from './task-function';
+import { RESOURCE_NAME_PATTERN } from './workflow-tasks';
+
+export interface CleanUpOnDestroyProps {
+  /** Removed only after the clean-up ran (e.g. the data bucket and the role SageMaker resources use). */
+  readonly dependents: IDependable[];
+}
+
+/**
+ * On `cdk destroy`, before the bucket goes: stops every running training job and deletes every endpoint,
+ * endpoint config and model tagged with this stack, so nothing an execution started keeps billing.
+ */
+export class CleanUpOnDestroy extends Construct {
+  constructor(scope: Construct, id: string, props: CleanUpOnDestroyProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const onEvent = new TaskFunction(this, 'Handler', {
+      handler: 'clean-up-on-destroy',
+      description: 'On stack deletion, removes the SageMaker resources tagged with this stack',
+      // Bounded: the handler stops at its deadline (timeout minus a margin) and names what is left.
+      timeout: Duration.minutes(14),
+    });
+    const arn = (resource: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName: RESOURCE_NAME_PATTERN });
+    const named = ['training-job', 'endpoint', 'endpoint-config', 'model'].map(arn);
+    onEvent.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sagemaker:StopTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DeleteModel'],
+        resources: named,
+      }),
+    );
+    // The tags say whose a resource is, so the handler reads them on every resource the List calls return.
+    const anySageMakerResource = stack.formatArn({ service: 'sagemaker', resource: '*' });
+    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListTags'], resources: [anySageMakerResource] }));
+    // SageMaker's List* actions have no resource-level permissions.
+    onEvent.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sagemaker:ListTrainingJobs', 'sagemaker:ListEndpoints', 'sagemaker:ListEndpointConfigs', 'sagemaker:ListModels'],
+        resources: ['*'],
+      }),
+    );
+    acknowledgeWildcardResources(onEvent, named, 'Every SageMaker name the workflow creates starts with linear-; only ones tagged with this stack are touched.');
+    acknowledgeWildcardResources(onEvent, [anySageMakerResource], 'ListTags must read the tags of each listed resource to find this stack\'s.');
+    acknowledgeWildcardResources(onEvent, ['*'], 'SageMaker List* actions have no resource-level permissions.');
+
+    const provider = new cr.Provider(this, 'Provider', { onEventHandler: onEvent });
+    Validations.of(provider).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The custom resource framework function only writes its own CloudWatch logs with this policy.',
+    });
+    acknowledgeWildcardResources(provider, [`${onEvent.functionArn}:*`], 'The framework invokes the clean-up handler and its versions.');
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::CleanUpExperimentResources',
+      properties: { StackName: stack.stackName },
+    });
+    for (const dependent of props.dependents) resource.node.addDependency(dependent);
+  }
+}

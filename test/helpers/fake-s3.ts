@@ -1,0 +1,91 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+
+async function bytesOf(body: unknown): Promise<Buffer> {
+  if (typeof body === 'string' || body instanceof Uint8Array) return Buffer.from(body);
+  if (body instanceof Readable) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks);
+  }
+  throw new Error(`Unsupported body ${typeof body}`);
+}
+
+function streamBody(bytes: Buffer): Readable {
+  const stream = Readable.from([bytes]);
+  return Object.assign(stream, { transformToString: async () => bytes.toString('utf8') });
+}
+
+/** `bytes=a-b` or `bytes=a-`, inclusive, as S3 reads it. */
+function slice(bytes: Buffer, range: string | undefined): Buffer {
+  const match = range ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
+  if (!match) return bytes;
+  return bytes.subarray(Number(match[1]), match[2] ? Number(match[2]) + 1 : undefined);
+}
+
+/** An in-memory S3 for whole-workflow runs: objects, multipart uploads, ranges, ETags and not-found errors. */
+export function fakeS3(initial: Record<string, string | Buffer> = {}) {
+  const s3 = mockClient(S3Client);
+  const objects = new Map<string, Buffer>(Object.entries(initial).map(([uri, body]) => [uri, Buffer.from(body)]));
+  const uploads = new Map<string, { key: string; parts: Map<number, Buffer> }>();
+  const key = (input: { Bucket?: string; Key?: string }): string => `s3://${input.Bucket}/${input.Key}`;
+  const etag = (bytes: Buffer): string => `"${createHash('md5').update(bytes).digest('hex')}"`;
+  const missing = (input: { Bucket?: string; Key?: string }) =>
+    new NoSuchKey({ message: `The specified key does not exist: ${key(input)}`, $metadata: { httpStatusCode: 404 } });
+
+  s3.on(HeadObjectCommand).callsFake(async (input) => {
+    const bytes = objects.get(key(input));
+    if (!bytes) throw Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
+    return { ETag: etag(bytes), ContentLength: bytes.length };
+  });
+  s3.on(GetObjectCommand).callsFake(async (input) => {
+    const bytes = objects.get(key(input));
+    if (!bytes) throw missing(input);
+    const body = slice(bytes, input.Range);
+    return { ETag: etag(bytes), ContentLength: body.length, Body: streamBody(body) };
+  });
+  s3.on(PutObjectCommand).callsFake(async (input) => {
+    const bytes = await bytesOf(input.Body);
+    objects.set(key(input), bytes);
+    return { ETag: etag(bytes) };
+  });
+  s3.on(DeleteObjectCommand).callsFake(async (input) => {
+    objects.delete(key(input));
+    return {};
+  });
+  s3.on(CreateMultipartUploadCommand).callsFake(async (input) => {
+    const uploadId = `upload-${uploads.size + 1}`;
+    uploads.set(uploadId, { key: key(input), parts: new Map() });
+    return { UploadId: uploadId, Bucket: input.Bucket, Key: input.Key };
+  });
+  s3.on(UploadPartCommand).callsFake(async (input) => {
+    const bytes = await bytesOf(input.Body);
+    uploads.get(input.UploadId!)!.parts.set(input.PartNumber!, bytes);
+    return { ETag: etag(bytes) };
+  });
+  s3.on(CompleteMultipartUploadCommand).callsFake(async (input) => {
+    const upload = uploads.get(input.UploadId!)!;
+    const bytes = Buffer.concat([...upload.parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part));
+    objects.set(upload.key, bytes);
+    uploads.delete(input.UploadId!);
+    return { ETag: etag(bytes) };
+  });
+  s3.on(AbortMultipartUploadCommand).callsFake(async (input) => {
+    uploads.delete(input.UploadId!);
+    return {};
+  });
+  return { s3, objects, uploads };
+}

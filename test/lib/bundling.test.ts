@@ -1,0 +1,26 @@
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildStack } from '../helpers/stack';
+
+describe('Lambda bundles', () => {
+  it('bundle every task with esbuild, leaving the runtime\'s AWS SDK out', () => {
+    // GIVEN the stack synthesized with bundling, as `cdk deploy` does
+    const { app, stack } = buildStack({ bundle: true });
+
+    // WHEN the app is synthesized
+    const assembly = app.synth();
+
+    // THEN each task function's asset is one index.js; only data preparation carries lib-storage, and still small
+    const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const tasks = Object.values(template.Resources).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Handler === 'index.handler' && resource.Properties.Runtime === 'nodejs24.x',
+    );
+    const sizes = tasks.map((fn) => {
+      const key = (fn.Properties.Code as { S3Key: string }).S3Key;
+      return statSync(path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.js')).size;
+    });
+    expect(sizes.length).toBeGreaterThanOrEqual(13);
+    expect(sizes.filter((size) => size >= 40_000)).toHaveLength(2);
+    for (const size of sizes) expect(size).toBeLessThan(300_000);
+  });
+});
