@@ -26,7 +26,8 @@ const MAX_YEARS_IN_PARALLEL = 6;
 
 /**
  * The experiment as a state machine, top to bottom:
- * plan -> prepare data -> (per variant, in parallel) train -> host -> evaluate each endpoint -> clean up -> report.
+ * plan -> prepare data -> remove stale data -> (per variant, in parallel) train -> host -> evaluate each endpoint
+ * -> clean up -> report.
  * Every SageMaker wait is a Wait -> Describe -> Choice loop with a bound; no Lambda ever waits.
  * Any failure after the plan cleans up what the execution created, then fails with the original cause.
  */
@@ -64,6 +65,14 @@ export class ExperimentWorkflow extends Construct {
     const definition = plan
       .next(guarded(this.profileEventCodes()))
       .next(guarded(this.prepareYears()))
+      .next(
+        guarded(
+          this.invoke('Remove stale data', this.fns.removeStaleData, {
+            payload: sfn.TaskInput.fromObject({ dataPrefix: stringAt('$.settings.s3Prefix'), trainingYears: objectAt('$.settings.trainingYears') }),
+            resultPath: '$.prepared.staleData',
+          }),
+        ),
+      )
       .next(variants)
       .next(guarded(this.evaluateEndpoints()))
       .next(

@@ -34,6 +34,7 @@ export class WorkflowTasks extends Construct {
   public readonly planExecution: lambda.IFunction;
   public readonly profileEventCodes: lambda.IFunction;
   public readonly prepareYear: lambda.IFunction;
+  public readonly removeStaleData: lambda.IFunction;
   public readonly startTraining: lambda.IFunction;
   public readonly describeTraining: lambda.IFunction;
   public readonly createModel: lambda.IFunction;
@@ -57,6 +58,7 @@ export class WorkflowTasks extends Construct {
     this.planExecution = this.task('plan-execution', 'Validates the execution input and fixes names, tags and work items');
     this.profileEventCodes = this.task('profile-event-codes', 'Finds the 20 most frequent event codes of the first GDELT year', DATA_PREPARATION);
     this.prepareYear = this.task('prepare-year', 'Streams one GDELT year into RecordIO-protobuf train/validation or test objects', DATA_PREPARATION);
+    this.removeStaleData = this.task('remove-stale-data', 'Removes training and validation objects of years no longer in the settings');
     this.startTraining = this.task('start-training', 'Starts one variant\'s Linear Learner training job');
     this.describeTraining = this.task('describe-training', 'Reports a training job\'s status, times and final metrics');
     this.createModel = this.task('create-model', 'Creates a model from a training job\'s artifact');
@@ -111,6 +113,22 @@ export class WorkflowTasks extends Construct {
         'Reads and writes prepared data and manifests below the experiment prefix only.',
       );
     }
+    // SageMaker reads every object below the channel prefixes: years no longer in the settings must go.
+    const channels = ['train', 'validation'];
+    this.removeStaleData.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': channels.map((channel) => `${prefix}/${channel}/*`) } },
+      }),
+    );
+    this.allowData(
+      this.removeStaleData,
+      'StaleChannelData',
+      ['s3:DeleteObject'],
+      channels.map((channel) => bucket.arnForObjects(`${prefix}/${channel}/*`)),
+      'Deletes only objects below the training and validation channel prefixes.',
+    );
     this.allowData(this.evaluateEndpoint, 'TestData', ['s3:GetObject'], [experimentObjects], 'Reads the prepared test set below the experiment prefix.');
     this.allowData(
       this.writeReport,

@@ -3,8 +3,10 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
   S3Client,
@@ -65,6 +67,15 @@ export function fakeS3(initial: Record<string, string | Buffer> = {}) {
   s3.on(DeleteObjectCommand).callsFake(async (input) => {
     objects.delete(key(input));
     return {};
+  });
+  s3.on(DeleteObjectsCommand).callsFake(async (input) => {
+    for (const { Key } of input.Delete?.Objects ?? []) objects.delete(key({ Bucket: input.Bucket, Key }));
+    return { Errors: [] };
+  });
+  s3.on(ListObjectsV2Command).callsFake(async (input) => {
+    const prefix = `s3://${input.Bucket}/${input.Prefix ?? ''}`;
+    const keys = [...objects.keys()].filter((uri) => uri.startsWith(prefix)).sort();
+    return { Contents: keys.map((uri) => ({ Key: uri.slice(`s3://${input.Bucket}/`.length) })), IsTruncated: false, KeyCount: keys.length };
   });
   s3.on(CreateMultipartUploadCommand).callsFake(async (input) => {
     const uploadId = `upload-${uploads.size + 1}`;

@@ -9,6 +9,7 @@ import { handler as evaluateEndpoint } from '../../lambda/evaluate-endpoint';
 import { handler as planExecution } from '../../lambda/plan-execution';
 import { handler as prepareYear } from '../../lambda/prepare-year';
 import { handler as profileEventCodes } from '../../lambda/profile-event-codes';
+import { handler as removeStaleData } from '../../lambda/remove-stale-data';
 import { handler as startTraining } from '../../lambda/start-training';
 import { handler as writeReport } from '../../lambda/write-report';
 import { stateMachineDefinition } from './definition';
@@ -23,6 +24,7 @@ export const TASK_HANDLERS: Record<string, Handler> = {
   'Validate input and plan': planExecution,
   'Profile event codes': profileEventCodes,
   'Prepare year': prepareYear,
+  'Remove stale data': removeStaleData,
   'Start training job': startTraining,
   'Describe training job': describeTraining,
   'Create model': createModel,

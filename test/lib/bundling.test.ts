@@ -19,7 +19,7 @@ describe('Lambda bundles', () => {
       const key = (fn.Properties.Code as { S3Key: string }).S3Key;
       return statSync(path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.js')).size;
     });
-    expect(sizes.length).toBeGreaterThanOrEqual(13);
+    expect(sizes.length).toBeGreaterThanOrEqual(14);
     expect(sizes.filter((size) => size >= 40_000)).toHaveLength(2);
     for (const size of sizes) expect(size).toBeLessThan(300_000);
   });

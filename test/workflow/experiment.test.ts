@@ -161,6 +161,23 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     ]);
   });
 
+  it('removes the objects of training years no longer in the settings, so SageMaker cannot read them', async () => {
+    // GIVEN an earlier run prepared 1979-1983
+    givenSageMaker(defaultJobs());
+    await runWorkflow({}, 'run-1');
+    sagemaker.restore();
+    runtime.restore();
+    givenSageMaker(defaultJobs());
+
+    // WHEN a run trains on three years only
+    const run = await runWorkflow({ trainingYears: [1979, 1980, 1981], instanceCount: 3 }, 'run-2');
+
+    // THEN the channel prefixes hold exactly those years
+    expect(run.error).toBeUndefined();
+    const channelKeys = [...s3.objects.keys()].filter((uri) => /\/(train|validation)\//.test(uri)).map((uri) => uri.slice(DATA.length + 1)).sort();
+    expect(channelKeys).toEqual(['train/1979.data', 'train/1980.data', 'train/1981.data', 'validation/1979.data', 'validation/1980.data', 'validation/1981.data']);
+  });
+
   it('fails with SageMaker\'s reason when a training job fails, after cleaning up', async () => {
     // GIVEN the sharded job fails
     givenSageMaker({ replicated: completingJob(900, 1.5), sharded: [{ TrainingJobStatus: 'Failed', FailureReason: 'ClientError: Unable to read data channel train' }] });
