@@ -71,24 +71,42 @@ function discard(): Writable & { bytes: number } {
   return sink;
 }
 
+/** Counts the tab bytes of `bytes[start, end)`, 4 bytes at a time; `words` is a 32-bit view of bytes.buffer. */
+function countTabs(bytes: Buffer, words: Uint32Array, start: number, end: number): number {
+  const base = bytes.byteOffset;
+  let tabs = 0;
+  let index = start;
+  for (; index < end && ((base + index) & 3) !== 0; index++) if (bytes[index] === 9) tabs++;
+  const wordEnd = (base + end) >> 2;
+  for (let word = (base + index) >> 2; word < wordEnd; word++) {
+    const tabBytes = words[word] ^ 0x09090909;
+    const zeroBytes = ~(((tabBytes & 0x7f7f7f7f) + 0x7f7f7f7f) | tabBytes) & 0x80808080;
+    tabs += Math.imul(zeroBytes >>> 7, 0x01010101) >>> 24;
+  }
+  for (index = Math.max(index, (wordEnd << 2) - base); index < end; index++) if (bytes[index] === 9) tabs++;
+  return tabs;
+}
+
 /**
- * The least work any TSV reader must do: find every `\n` and every tab. Uses the fastest way found for both
- * (native indexOf for line ends, a byte loop for the tabs inside a line), so the ceiling is not set artificially low.
+ * The least work any TSV reader must do: find every `\n` and count the tabs of every line. Uses the fastest way found
+ * for both (native indexOf for line ends; for tabs, a 32-bit word at a time, the same technique the featurizer's
+ * scanner uses, about 3x faster than a byte loop), so the ceiling is not set artificially low.
  */
 async function ceilingPass(file: string): Promise<{ rows: number; tabs: number }> {
   let rows = 0;
   let tabs = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) {
     const bytes = chunk as Buffer;
+    const words = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
     let lineStart = 0;
     let lineFeed = bytes.indexOf(10, lineStart);
     while (lineFeed >= 0) {
-      for (let index = lineStart; index < lineFeed; index++) if (bytes[index] === 9) tabs++;
+      tabs += countTabs(bytes, words, lineStart, lineFeed);
       rows++;
       lineStart = lineFeed + 1;
       lineFeed = bytes.indexOf(10, lineStart);
     }
-    for (let index = lineStart; index < bytes.length; index++) if (bytes[index] === 9) tabs++;
+    tabs += countTabs(bytes, words, lineStart, bytes.length);
   }
   return { rows, tabs };
 }

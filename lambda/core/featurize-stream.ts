@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import {
-  COLUMN, DropCounts, emptyDropCounts, EventCodeProfiler, FEATURE_COUNT, newFeatureRow, NUMERIC_COLUMNS, RowTransform,
+  COLUMN, COLUMNS_READ, DropCounts, emptyDropCounts, EventCodeProfiler, FEATURE_COUNT, newFeatureRow, NUMERIC_COLUMNS, RowTransform,
 } from './gdelt-transform';
 import { RecordTemplate } from './recordio';
 import { isValidationRow } from './split';
@@ -55,8 +55,10 @@ export interface FeaturizeOptions {
 
 /** Collects output bytes into large chunks and hands them to a Writable, remembering whether it asked to wait. */
 class ChunkedWriter {
-  private chunk = Buffer.allocUnsafe(OUTPUT_CHUNK_BYTES);
-  private wordViews?: { words: Uint32Array; floats: Float32Array };
+  private chunk = newChunk(OUTPUT_CHUNK_BYTES);
+  /** 32-bit views of the current chunk (for RecordTemplate.writeWords); offsets must then stay multiples of 4. */
+  public words = new Uint32Array(this.chunk.buffer, 0, OUTPUT_CHUNK_BYTES >> 2);
+  public floats = new Float32Array(this.chunk.buffer, 0, OUTPUT_CHUNK_BYTES >> 2);
   private used = 0;
   private mustDrain = false;
 
@@ -66,7 +68,7 @@ class ChunkedWriter {
   reserve(bytes: number): number {
     if (this.used + bytes > this.chunk.length) {
       this.flush();
-      if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
+      if (bytes > this.chunk.length) this.setChunk(newChunk(bytes));
     }
     return this.used;
   }
@@ -79,14 +81,10 @@ class ChunkedWriter {
     return this.chunk;
   }
 
-  /** 32-bit views of the current chunk (for RecordTemplate.writeWords); offsets must then stay multiples of 4. */
-  get words(): { words: Uint32Array; floats: Float32Array } {
-    if (!this.wordViews || this.wordViews.words.buffer !== this.chunk.buffer || this.chunk.byteOffset % 4 !== 0) {
-      this.chunk = this.chunk.byteOffset % 4 === 0 ? this.chunk : Buffer.from(new ArrayBuffer(this.chunk.length));
-      const words = new Uint32Array(this.chunk.buffer, this.chunk.byteOffset, this.chunk.length >> 2);
-      this.wordViews = { words, floats: new Float32Array(words.buffer, words.byteOffset, words.length) };
-    }
-    return this.wordViews;
+  private setChunk(chunk: Buffer): void {
+    this.chunk = chunk;
+    this.words = new Uint32Array(chunk.buffer, 0, chunk.length >> 2);
+    this.floats = new Float32Array(chunk.buffer, 0, chunk.length >> 2);
   }
 
   flush(): void {
@@ -94,7 +92,7 @@ class ChunkedWriter {
     if (this.sink.destroyed) throw this.sink.errored ?? new Error('featurize: an output stream was closed before the input ended');
     // The Writable keeps the chunk until it is consumed, so a fresh one is needed (not reused).
     if (!this.sink.write(this.chunk.subarray(0, this.used))) this.mustDrain = true;
-    this.chunk = Buffer.allocUnsafe(OUTPUT_CHUNK_BYTES);
+    this.setChunk(newChunk(OUTPUT_CHUNK_BYTES));
     this.used = 0;
   }
 
@@ -103,6 +101,11 @@ class ChunkedWriter {
     this.mustDrain = false;
     if (this.sink.writableNeedDrain) await drainOrClose(this.sink);
   }
+}
+
+/** A chunk that starts its own ArrayBuffer, so 32-bit views of it are aligned. */
+function newChunk(bytes: number): Buffer {
+  return Buffer.from(new ArrayBuffer(bytes));
 }
 
 /** Waits for 'drain'; rejects if the stream fails or closes first (for example because its upload failed). */
@@ -155,6 +158,9 @@ export async function featurizeStream(
   const csvTails = oneHotCsvTails(transform.codes.length);
   const validationPercent = options.validationPercent;
   const features = newFeatureRow();
+  // Imported bindings used per row are read once: some module loaders turn each read into a getter call.
+  const isValidation = isValidationRow;
+  const idColumnEnd = COLUMN.globalEventId; // the id is column 0, ended by tab 0 in any GDELT-shaped row
 
   const writeCsv = (csv: ChunkedWriter, row: TsvRow): void => {
     // The source text of each number, so a CSV reader gets exactly the float32 values of the RecordIO.
@@ -183,7 +189,7 @@ export async function featurizeStream(
       writer = writers.records!;
       counts.test++;
       writeCsv(writers.csv!, row);
-    } else if (isValidationRow(row.buffer, row.start, columnEnd(row, COLUMN.globalEventId), validationPercent)) {
+    } else if (isValidation(row.buffer, row.start, row.tabs[idColumnEnd], validationPercent)) {
       writer = writers.validation!;
       counts.validation++;
     } else {
@@ -192,12 +198,11 @@ export async function featurizeStream(
     }
     const offset = writer.reserve(recordSize);
     if (wordWrites) {
-      const { words, floats } = writer.words;
-      writer.commit(4 * template.writeWords(words, floats, offset >> 2, features.features, features.label));
+      writer.commit(4 * template.writeWords(writer.words, writer.floats, offset >> 2, features.features, features.label));
     } else {
       writer.commit(template.write(writer.buffer, offset, features.features, features.label));
     }
-  });
+  }, { columns: COLUMNS_READ });
 
   const allWriters = Object.values(writers) as ChunkedWriter[];
   let bytesRead = 0;
@@ -232,7 +237,7 @@ export async function profileStream(
     if (profiler.add(row)) counts.profiled++;
     else if (row.tabCount === 56 || row.tabCount === 57) counts.emptyEventCode++;
     else counts.wrongColumnCount++;
-  });
+  }, { columns: [COLUMN.eventCode] });
   let bytesRead = 0;
   let nextProgress = PROGRESS_EVERY_BYTES;
   for await (const chunk of source) {

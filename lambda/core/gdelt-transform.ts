@@ -25,6 +25,9 @@ export const COLUMN = {
   actor2Long: 47,
 } as const;
 
+/** The only columns the transform reads: the scanner locates just the tabs around these (TsvScannerOptions.columns). */
+export const COLUMNS_READ: readonly number[] = Object.values(COLUMN);
+
 /** Historical yearly files have 57 columns, daily files 58 (SOURCEURL). */
 const ACCEPTED_TAB_COUNTS = [56, 57];
 
@@ -180,38 +183,80 @@ export const NUMERIC_COLUMNS = [
   COLUMN.avgTone, COLUMN.numArticles, COLUMN.actor1Lat, COLUMN.actor1Long, COLUMN.actor2Lat, COLUMN.actor2Long,
 ] as const;
 
+/**
+ * Finds a code's position among the selected codes straight from the row's bytes: an open-addressing table keyed by
+ * a hash of the bytes, confirmed by comparing the bytes (so any code length works and no string is made per row).
+ */
+class EventCodeTable {
+  private readonly slots: Int32Array;
+  private readonly slotMask: number;
+  private readonly codeBytes: Uint8Array[];
+
+  constructor(codes: readonly string[]) {
+    this.codeBytes = codes.map((code) => Buffer.from(code, 'latin1'));
+    let size = 16;
+    while (size < 4 * codes.length) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.slotMask = size - 1;
+    this.codeBytes.forEach((bytes, index) => {
+      let slot = hashBytes(bytes, 0, bytes.length) & this.slotMask;
+      while (this.slots[slot] >= 0) slot = (slot + 1) & this.slotMask;
+      this.slots[slot] = index;
+    });
+  }
+
+  /** Index of the code in `bytes[start, end)`, or -1 when it is not one of the codes. */
+  indexOf(bytes: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    for (let slot = hashBytes(bytes, start, end) & this.slotMask; ; slot = (slot + 1) & this.slotMask) {
+      const index = this.slots[slot];
+      if (index < 0) return -1;
+      const code = this.codeBytes[index];
+      if (code.length !== length) continue;
+      let same = true;
+      for (let offset = 0; offset < length; offset++) {
+        if (code[offset] !== bytes[start + offset]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return index;
+    }
+  }
+}
+
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = end - start;
+  for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + bytes[index]) | 0;
+  return (hash ^ (hash >>> 7)) >>> 0;
+}
+
 /** Applies the filters of spec §3 in order (columns, code, numbers, zero coordinates) and fills the features. */
 export class RowTransform {
   /** Ascending codes: the one-hot column order. */
   public readonly codes: readonly string[];
-  private readonly indexByKey = new Map<number, number>();
-  private readonly indexByLongCode = new Map<string, number>();
+  private readonly codeTable: EventCodeTable;
 
   constructor(codes: readonly string[]) {
     this.codes = assertEventCodes(codes);
-    this.codes.forEach((code, index) => {
-      const bytes = Buffer.from(code, 'latin1');
-      const key = shortCodeKey(bytes, 0, bytes.length);
-      if (key < 0) this.indexByLongCode.set(code, index);
-      else this.indexByKey.set(key, index);
-    });
+    this.codeTable = new EventCodeTable(this.codes);
   }
 
   apply(row: TsvRow, out: FeatureRow): RowOutcome {
     if (!hasGdeltColumnCount(row)) return 'wrongColumnCount';
     const bytes = row.buffer;
-    const codeStart = columnStart(row, COLUMN.eventCode);
-    const codeEnd = columnEnd(row, COLUMN.eventCode);
-    const key = shortCodeKey(bytes, codeStart, codeEnd);
-    const codeIndex = key < 0 ? this.indexByLongCode.get(bytes.toString('latin1', codeStart, codeEnd)) : this.indexByKey.get(key);
-    if (codeIndex === undefined) return 'eventCodeNotSelected';
+    // With 57/58 columns every column read is followed by a tab, so its bounds are two tab positions. Read here
+    // rather than through columnStart/columnEnd: some module loaders make each call to an imported function a getter.
+    const tabs = row.tabs;
+    const codeIndex = this.codeTable.indexOf(bytes, tabs[COLUMN.eventCode - 1] + 1, tabs[COLUMN.eventCode]);
+    if (codeIndex < 0) return 'eventCodeNotSelected';
 
-    const label = parseDecimal(bytes, columnStart(row, COLUMN.avgTone), columnEnd(row, COLUMN.avgTone));
-    const numArticles = parseDecimal(bytes, columnStart(row, COLUMN.numArticles), columnEnd(row, COLUMN.numArticles));
-    const actor1Lat = parseDecimal(bytes, columnStart(row, COLUMN.actor1Lat), columnEnd(row, COLUMN.actor1Lat));
-    const actor1Long = parseDecimal(bytes, columnStart(row, COLUMN.actor1Long), columnEnd(row, COLUMN.actor1Long));
-    const actor2Lat = parseDecimal(bytes, columnStart(row, COLUMN.actor2Lat), columnEnd(row, COLUMN.actor2Lat));
-    const actor2Long = parseDecimal(bytes, columnStart(row, COLUMN.actor2Long), columnEnd(row, COLUMN.actor2Long));
+    const label = parseDecimal(bytes, tabs[COLUMN.avgTone - 1] + 1, tabs[COLUMN.avgTone]);
+    const numArticles = parseDecimal(bytes, tabs[COLUMN.numArticles - 1] + 1, tabs[COLUMN.numArticles]);
+    const actor1Lat = parseDecimal(bytes, tabs[COLUMN.actor1Lat - 1] + 1, tabs[COLUMN.actor1Lat]);
+    const actor1Long = parseDecimal(bytes, tabs[COLUMN.actor1Long - 1] + 1, tabs[COLUMN.actor1Long]);
+    const actor2Lat = parseDecimal(bytes, tabs[COLUMN.actor2Lat - 1] + 1, tabs[COLUMN.actor2Lat]);
+    const actor2Long = parseDecimal(bytes, tabs[COLUMN.actor2Long - 1] + 1, tabs[COLUMN.actor2Long]);
     // NaN marks a bad number; NaN !== NaN, so one sum test covers all six.
     const sum = label + numArticles + actor1Lat + actor1Long + actor2Lat + actor2Long;
     if (sum !== sum) return 'badNumber';

@@ -157,6 +157,24 @@ describe('RowTransform over the whole fixture', () => {
     expect(kept.length).toBeGreaterThan(100);
   });
 
+  it('finds codes of any length by their bytes, telling apart codes that share a prefix or differ only in zeros', () => {
+    // GIVEN 20 codes of 1 to 12 characters, among them 010/10/01/0100 and a 12-character code
+    const codes = ['010', '10', '01', '0100', 'ABCDEFGHIJKL', '1', '2', '3', '4', '5', '6', '7', '8', '9', '11', '12', '13', '14', '15', '16'];
+    const ascending = [...codes].sort();
+    const columns = lineWithId('1553239').split('\t');
+    for (const code of [...codes, '0', '001', '0101', 'ABCDEFGHIJK', 'ABCDEFGHIJKLM']) {
+      columns[26] = code;
+      // WHEN the row carries that code
+      const result = transformLine(columns.join('\t'), codes);
+      // THEN a selected code sets its own one-hot column; any other code is not selected
+      if (codes.includes(code)) {
+        expect(result.features!.slice(5).indexOf(1)).toBe(ascending.indexOf(code));
+      } else {
+        expect(result.outcome).toBe('eventCodeNotSelected');
+      }
+    }
+  });
+
   it('rejects codes that are not 20 distinct strings', () => {
     expect(() => new RowTransform(['010'])).toThrow(/codes must be 20 distinct non-empty strings/);
   });

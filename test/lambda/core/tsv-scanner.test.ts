@@ -44,4 +44,41 @@ describe('TsvScanner', () => {
     scanTsvText('a\t\tccc\n', (row) => texts.push(columnText(row, 0), columnText(row, 1), columnText(row, 2)));
     expect(texts).toEqual(['a', '', 'ccc']);
   });
+
+  it('counts tabs exactly next to bytes that differ from a tab by one bit or are above 0x7f, at every alignment', () => {
+    // GIVEN lines mixing tabs with 0x08, 0x0b, 0x89, 0xff and UTF-8 bytes, shifted by 0-3 bytes
+    const line = Buffer.from([0x08, 9, 9, 0x0b, 0x89, 9, 0x08, 0xff, 0x09, 0xc3, 0xa9, 9, 0x41, 0x08, 0x08, 9, 0x49]);
+    for (let shift = 0; shift < 4; shift++) {
+      const text = Buffer.concat([Buffer.alloc(shift, 0x41), Buffer.from('\n'), line, line, Buffer.from('\n')]);
+      const counts: number[] = [];
+      // WHEN the rows are scanned from a buffer that starts at an odd offset of its memory
+      const backing = Buffer.alloc(text.length + 3);
+      text.copy(backing, 3);
+      scanTsvText(backing.subarray(3), (row) => counts.push(row.tabCount));
+      // THEN the second row has 2 x 6 tabs
+      expect(counts).toEqual([0, 12]);
+    }
+  });
+
+  it('gives the bounds of the requested columns when only those are located, with the full tab count', () => {
+    // GIVEN a 60-column row with columns of varied widths
+    const columns = Array.from({ length: 60 }, (_, index) => 'x'.repeat(index % 7));
+    const texts: string[] = [];
+    const tabCounts: number[] = [];
+    // WHEN only columns 3, 26 and 47 are requested, the text being pushed in 5-byte chunks
+    const scanner = new TsvScanner((row) => {
+      tabCounts.push(row.tabCount);
+      texts.push(columnText(row, 3), columnText(row, 26), columnText(row, 47));
+    }, { columns: [3, 26, 47] });
+    const text = `${columns.join('\t')}\n`;
+    for (let offset = 0; offset < text.length; offset += 5) scanner.push(Buffer.from(text.slice(offset, offset + 5), 'latin1'));
+    scanner.end();
+    // THEN their text is right and all 59 tabs are counted
+    expect(texts).toEqual([columns[3], columns[26], columns[47]]);
+    expect(tabCounts).toEqual([59]);
+  });
+
+  it('rejects a requested column past the 64th tab', () => {
+    expect(() => new TsvScanner(() => undefined, { columns: [64] })).toThrow(/columns must be integers from 0 to 63, got 64/);
+  });
 });
