@@ -4,6 +4,7 @@
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { requiredEnv } from './core/environment';
 import { ByteRange, csvBatches, DEFAULT_MAX_BATCH_BYTES, readStartFor, validateByteRange, validateMaxBatchBytes } from './core/csv-batches';
 import { combineSums, ErrorMetrics, ScorableBatch, scoreInOrder, toMetrics } from './core/metrics';
 
@@ -115,7 +116,7 @@ function requireText(field: string, value: unknown): string {
 }
 
 export async function handler(event: EvaluateEndpointEvent): Promise<EvaluateEndpointResult> {
-  const bucket = requireText('DATA_BUCKET environment variable', process.env.DATA_BUCKET);
+  const bucket = requiredEnv('DATA_BUCKET');
   const endpointName = requireText('endpointName', event.endpointName);
   const variantName = requireText('variantName', event.variantName);
   const testKey = requireText('testKey', event.testKey);

@@ -4,6 +4,7 @@
  * Env: DATA_BUCKET.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { requiredEnv } from './core/environment';
 import { prepareYear, PrepareYearRequest, PrepareYearResult } from './core/data-preparation';
 import { logProgress } from './core/featurize-stream';
 import { newSourceS3Client, S3DataStore, S3SourceReader } from './core/s3-streams';
@@ -14,6 +15,6 @@ const dataClient = new S3Client({});
 export type PrepareYearEvent = PrepareYearRequest;
 
 export async function handler(event: PrepareYearEvent): Promise<PrepareYearResult> {
-  const store = new S3DataStore(dataClient, process.env.DATA_BUCKET ?? '');
+  const store = new S3DataStore(dataClient, requiredEnv('DATA_BUCKET'));
   return prepareYear({ store, sources: new S3SourceReader(sourceClient), onProgress: logProgress }, event);
 }

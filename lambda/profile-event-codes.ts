@@ -3,6 +3,7 @@
  * Event: { source: { bucket, key }, year, dataPrefix, maxMalformedShare }. Env: DATA_BUCKET.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { requiredEnv } from './core/environment';
 import { profileEventCodes, ProfileEventCodesRequest, ProfileEventCodesResult } from './core/data-preparation';
 import { logProgress } from './core/featurize-stream';
 import { newSourceS3Client, S3DataStore, S3SourceReader } from './core/s3-streams';
@@ -13,6 +14,6 @@ const dataClient = new S3Client({});
 export type ProfileEventCodesEvent = ProfileEventCodesRequest;
 
 export async function handler(event: ProfileEventCodesEvent): Promise<ProfileEventCodesResult> {
-  const store = new S3DataStore(dataClient, process.env.DATA_BUCKET ?? '');
+  const store = new S3DataStore(dataClient, requiredEnv('DATA_BUCKET'));
   return profileEventCodes({ store, sources: new S3SourceReader(sourceClient), onProgress: logProgress }, event);
 }

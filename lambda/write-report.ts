@@ -3,6 +3,7 @@
  * returns the verdict and where the report is.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { requiredEnv } from './core/environment';
 import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/cost';
 import type { ExecutionCleanUpResult } from './core/cleanup';
 import { buildReport, VariantInput } from './core/report';
@@ -46,8 +47,7 @@ function pricesSourceFor(event: WriteReportEvent): string {
 }
 
 export async function handler(event: WriteReportEvent): Promise<WriteReportResult> {
-  const bucket = process.env.DATA_BUCKET;
-  if (!bucket) throw new Error('DATA_BUCKET environment variable must be set to the data bucket name');
+  const bucket = requiredEnv('DATA_BUCKET');
   if (typeof event.reportPrefix !== 'string' || event.reportPrefix.replace(/\/+$/, '') === '' || event.reportPrefix.startsWith('/')) {
     throw new Error(`reportPrefix must be a key prefix such as "sagemaker/data_distribution_types/reports/<execution>"; got ${JSON.stringify(event.reportPrefix)}`);
   }

@@ -108,7 +108,7 @@ describe('evaluate-endpoint handler', () => {
     // GIVEN
     delete process.env.DATA_BUCKET;
     // WHEN / THEN
-    await expect(handler(EVENT)).rejects.toThrow(/DATA_BUCKET environment variable must be a non-empty string/);
+    await expect(handler(EVENT)).rejects.toThrow(/Environment variable DATA_BUCKET is not set/);
   });
 });
 
