@@ -3,6 +3,7 @@
  * later states need (resolved settings, names, tags, polling bounds, data-preparation work items).
  * Later states only read the plan, so a retried task always sees the same names.
  */
+import type { VariantResources } from './cleanup';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
 import { ExperimentSettings, ResolvedVariant, SettingsError, resolveSettings, resolveVariant } from './settings';
 
@@ -43,20 +44,11 @@ export interface DataPlan {
   readonly testKey: string;
 }
 
-/** What the clean-up steps remove for one variant (names are known before anything exists). */
-export interface VariantResources {
-  readonly variantName: string;
-  readonly jobName: string;
-  readonly modelName: string;
-  readonly endpointConfigName: string;
-  readonly endpointName: string;
-}
-
 export interface ExecutionPlan {
   readonly execution: ExecutionIdentity & { readonly name: string; readonly stackName: string };
   readonly settings: ExperimentSettings;
   readonly variants: readonly VariantPlan[];
-  /** Everything this execution may create, so a clean-up after any failure can find it. */
+  /** Everything this execution may create (names are known before anything exists), for the clean-up steps. */
   readonly resources: readonly VariantResources[];
   readonly data: DataPlan;
   readonly reportPrefix: string;
