@@ -102,6 +102,8 @@ export class WorkflowTasks extends Construct {
     const experimentObjects = bucket.arnForObjects(`${prefix}/*`);
     for (const fn of [this.profileEventCodes, this.prepareYear]) {
       this.allowData(fn, 'ReadGdelt', ['s3:GetObject'], [`${GDELT_BUCKET_ARN}/*`], 'Reads the public GDELT objects (the workshop\'s access).');
+      // ListBucket makes a missing year answer 404 (a clear "source not found") instead of 403.
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [GDELT_BUCKET_ARN] }));
       // Without ListBucket, HeadObject on a missing key answers 403 instead of 404, and a first run could not tell.
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
       // DeleteObject: an outdated manifest goes before a rebuild, and a half-finished year's outputs after a failure.
