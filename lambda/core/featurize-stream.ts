@@ -5,13 +5,15 @@
  */
 import { Writable } from 'node:stream';
 import {
-  COLUMN, COLUMNS_READ, DropCounts, emptyDropCounts, EventCodeProfiler, FEATURE_COUNT, newFeatureRow, NUMERIC_COLUMNS, RowTransform,
+  COLUMN, COLUMN_STARTS_READ, DropCounts, emptyDropCounts, EventCodeProfiler, FEATURE_COUNT, newFeatureRow, RowTransform,
 } from './gdelt-transform';
 import { RecordTemplate } from './recordio';
-import { isValidationRow } from './split';
-import { columnEnd, columnStart, TsvRow, TsvScanner } from './tsv-scanner';
+import { isValidationIdAt } from './split';
+import { TsvRow, TsvScanner } from './tsv-scanner';
 
 const OUTPUT_CHUNK_BYTES = 1024 * 1024;
+/** Features before the one-hot columns: NumArticles and the 4 coordinates. */
+const NUMERIC_FEATURES = 5;
 const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
 
 export type DatasetKind = 'train' | 'test';
@@ -53,10 +55,14 @@ export interface FeaturizeOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-/** Collects output bytes into large chunks and hands them to a Writable, remembering whether it asked to wait. */
+/**
+ * Collects output bytes into large chunks and hands them to a Writable, remembering whether it asked to wait. Every
+ * chunk is a fresh (zero-filled) ArrayBuffer that is never reused, so bytes not written are 0: the record writer
+ * relies on that to skip the zero words of each record.
+ */
 class ChunkedWriter {
   private chunk = newChunk(OUTPUT_CHUNK_BYTES);
-  /** 32-bit views of the current chunk (for RecordTemplate.writeWords); offsets must then stay multiples of 4. */
+  /** 32-bit views of the current chunk (for RecordTemplate.writeFrameWords); offsets must then stay multiples of 4. */
   public words = new Uint32Array(this.chunk.buffer, 0, OUTPUT_CHUNK_BYTES >> 2);
   public floats = new Float32Array(this.chunk.buffer, 0, OUTPUT_CHUNK_BYTES >> 2);
   private used = 0;
@@ -150,7 +156,10 @@ export async function featurizeStream(
   const template = new RecordTemplate(FEATURE_COUNT);
   const recordSize = template.recordSize;
   const wordWrites = template.supportsWordWrites;
+  const featuresWord = template.featuresWord;
+  const labelWord = template.labelWord;
   const counts: PrepareCounts = { read: 0, train: 0, validation: 0, test: 0, dropped: emptyDropCounts() };
+  const dropped = counts.dropped;
   const isTest = options.kind === 'test';
   const writers = isTest
     ? { records: requireSink(sinks, 'test'), csv: requireSink(sinks, 'testCsv') }
@@ -159,19 +168,18 @@ export async function featurizeStream(
   const validationPercent = options.validationPercent;
   const features = newFeatureRow();
   // Imported bindings used per row are read once: some module loaders turn each read into a getter call.
-  const isValidation = isValidationRow;
-  const idColumnEnd = COLUMN.globalEventId; // the id is column 0, ended by tab 0 in any GDELT-shaped row
+  const isValidation = isValidationIdAt;
 
   const writeCsv = (csv: ChunkedWriter, row: TsvRow): void => {
     // The source text of each number, so a CSV reader gets exactly the float32 values of the RecordIO.
+    const bounds = transform.numberBounds;
     let length = csvTails[features.codeIndex].length;
-    for (const column of NUMERIC_COLUMNS) length += columnEnd(row, column) - columnStart(row, column) + 1;
+    for (let index = 0; index < bounds.length; index += 2) length += bounds[index + 1] - bounds[index] + 1;
     let offset = csv.reserve(length);
     const out = csv.buffer;
-    for (let index = 0; index < NUMERIC_COLUMNS.length; index++) {
-      const column = NUMERIC_COLUMNS[index];
+    for (let index = 0; index < bounds.length; index += 2) {
       if (index > 0) out[offset++] = 44; // ','
-      offset += row.buffer.copy(out, offset, columnStart(row, column), columnEnd(row, column));
+      offset += row.buffer.copy(out, offset, bounds[index], bounds[index + 1]);
     }
     offset += csvTails[features.codeIndex].copy(out, offset);
     csv.commit(offset);
@@ -180,16 +188,20 @@ export async function featurizeStream(
   const scanner = new TsvScanner((row) => {
     counts.read++;
     const outcome = transform.apply(row, features);
-    if (outcome !== 'kept') {
-      counts.dropped[outcome]++;
-      return;
+    // Named increments: cheaper per row than indexing the counts by the outcome string.
+    switch (outcome) {
+      case 'kept': break;
+      case 'eventCodeNotSelected': dropped.eventCodeNotSelected++; return;
+      case 'badNumber': dropped.badNumber++; return;
+      case 'zeroCoordinates': dropped.zeroCoordinates++; return;
+      case 'wrongColumnCount': dropped.wrongColumnCount++; return;
     }
     let writer: ChunkedWriter;
     if (isTest) {
       writer = writers.records!;
       counts.test++;
       writeCsv(writers.csv!, row);
-    } else if (isValidation(row.buffer, row.start, row.tabs[idColumnEnd], validationPercent)) {
+    } else if (isValidation(row.buffer, row.start, validationPercent)) {
       writer = writers.validation!;
       counts.validation++;
     } else {
@@ -198,11 +210,25 @@ export async function featurizeStream(
     }
     const offset = writer.reserve(recordSize);
     if (wordWrites) {
-      writer.commit(4 * template.writeWords(writer.words, writer.floats, offset >> 2, features.features, features.label));
+      // The chunk is zeroed (never reused), so only the frame's non-zero words and the non-zero floats are written:
+      // 5 numbers, the label and the one-hot 1.0; the other 19 one-hot floats stay 0.0.
+      const word = offset >> 2;
+      const floats = writer.floats;
+      const values = features.features;
+      const featureWord = word + featuresWord;
+      template.writeFrameWords(writer.words, word);
+      floats[featureWord] = values[0];
+      floats[featureWord + 1] = values[1];
+      floats[featureWord + 2] = values[2];
+      floats[featureWord + 3] = values[3];
+      floats[featureWord + 4] = values[4];
+      floats[featureWord + NUMERIC_FEATURES + features.codeIndex] = 1;
+      floats[word + labelWord] = features.label;
+      writer.commit(offset + recordSize);
     } else {
       writer.commit(template.write(writer.buffer, offset, features.features, features.label));
     }
-  }, { columns: COLUMNS_READ });
+  }, { starts: COLUMN_STARTS_READ });
 
   const allWriters = Object.values(writers) as ChunkedWriter[];
   let bytesRead = 0;

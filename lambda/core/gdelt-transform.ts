@@ -25,11 +25,19 @@ export const COLUMN = {
   actor2Long: 47,
 } as const;
 
-/** The only columns the transform reads: the scanner locates just the tabs around these (TsvScannerOptions.columns). */
-export const COLUMNS_READ: readonly number[] = Object.values(COLUMN);
+/**
+ * What RowTransform needs from the scanner (TsvScannerOptions.starts): where these columns start. Each read column
+ * ends at the next tab, found while parsing it, and the columns not listed directly follow a listed one (AvgTone
+ * follows NumArticles, each longitude its latitude); GLOBALEVENTID starts the row. 4 located tabs instead of 12.
+ */
+export const COLUMN_STARTS_READ: readonly number[] = [COLUMN.eventCode, COLUMN.numArticles, COLUMN.actor1Lat, COLUMN.actor2Lat];
+if (COLUMN.avgTone !== COLUMN.numArticles + 1 || COLUMN.actor1Long !== COLUMN.actor1Lat + 1 || COLUMN.actor2Long !== COLUMN.actor2Lat + 1) {
+  throw new Error('COLUMN_STARTS_READ assumes each longitude follows its latitude and AvgTone follows NumArticles');
+}
 
 /** Historical yearly files have 57 columns, daily files 58 (SOURCEURL). */
-const ACCEPTED_TAB_COUNTS = [56, 57];
+const YEARLY_FILE_TABS = 56;
+const DAILY_FILE_TABS = 57;
 
 export type DropReason = 'wrongColumnCount' | 'eventCodeNotSelected' | 'badNumber' | 'zeroCoordinates';
 export type DropCounts = Record<DropReason, number>;
@@ -40,9 +48,10 @@ export function emptyDropCounts(): DropCounts {
 }
 
 export function hasGdeltColumnCount(row: TsvRow): boolean {
-  return row.tabCount === ACCEPTED_TAB_COUNTS[0] || row.tabCount === ACCEPTED_TAB_COUNTS[1];
+  return row.tabCount === YEARLY_FILE_TABS || row.tabCount === DAILY_FILE_TABS;
 }
 
+const TAB = 9;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const PLUS = 43;
@@ -52,29 +61,111 @@ const LOWER_E = 101;
 const UPPER_E = 69;
 /** Up to 15 digits the integer mantissa is exact in a double, so mantissa / 10^k is correctly rounded. */
 const FAST_PATH_DIGITS = 15;
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
+const POWERS_OF_TEN = new Float64Array(Array.from({ length: FAST_PATH_DIGITS + 1 }, (_, exponent) => 10 ** exponent));
 
 /**
  * Parses a decimal number in `bytes[start, end)`; NaN when the text is not an accepted number or is not finite as a
  * float32. The value equals `Number(text)` for every accepted text.
+ *
+ * Fast path for the forms GDELT writes (`-77.0083`, `12`, `0`, `-3.52112676056338`): digits, at most one dot, at most
+ * 15 digits in all. The digits then form an integer mantissa that a double holds exactly, and 10^k (k <= 15) is exact
+ * too, so the one division mantissa / 10^k is correctly rounded: the same double as Number(text). Anything else
+ * (exponents, more digits, stray bytes) goes to parseDecimalInFull.
  */
 export function parseDecimal(bytes: Uint8Array, start: number, end: number): number {
   let index = start;
-  let negative = false;
-  if (index < end && (bytes[index] === MINUS || bytes[index] === PLUS)) {
-    negative = bytes[index] === MINUS;
-    index++;
-  }
+  const first = index < end ? bytes[index] : 0;
+  const negative = first === MINUS;
+  if (negative || first === PLUS) index++;
   let mantissa = 0;
-  let digits = 0;
+  const integerStart = index;
+  for (; index < end; index++) {
+    const digit = bytes[index] - DIGIT_0;
+    if (digit < 0 || digit > 9) break;
+    mantissa = mantissa * 10 + digit;
+  }
+  let digits = index - integerStart;
   let fractionDigits = 0;
+  if (index < end && bytes[index] === DOT) {
+    index++;
+    const fractionStart = index;
+    for (; index < end; index++) {
+      const digit = bytes[index] - DIGIT_0;
+      if (digit < 0 || digit > 9) break;
+      mantissa = mantissa * 10 + digit;
+    }
+    fractionDigits = index - fractionStart;
+    digits += fractionDigits;
+  }
+  if (index === end) {
+    // Blank fields (common in GDELT's coordinates), a lone sign or dot: no digits at all.
+    if (digits === 0) return NaN;
+    if (digits <= FAST_PATH_DIGITS) {
+      const value = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
+      return negative ? -value : value;
+    }
+  }
+  return parseDecimalInFull(bytes, start, end);
+}
+
+/**
+ * parseDecimal for a column that starts at `start` and ends at the next tab, which the caller guarantees is in the
+ * row (a GDELT-shaped row has a tab after each of its first 56 columns). Stores the column's [start, end) at
+ * bounds[2 * slot], so the next column starts at bounds[2 * slot + 1] + 1 whatever the text was.
+ */
+export function parseTabEnded(bytes: Uint8Array, start: number, bounds: Int32Array, slot: number): number {
+  bounds[2 * slot] = start;
+  let index = start;
+  const first = bytes[index];
+  const negative = first === MINUS;
+  if (negative || first === PLUS) index++;
+  let mantissa = 0;
+  const integerStart = index;
+  for (; ; index++) {
+    // Written so that a read past the buffer (undefined - 48 = NaN) also stops the loop.
+    const digit = bytes[index] - DIGIT_0;
+    if (!(digit >= 0 && digit <= 9)) break;
+    mantissa = mantissa * 10 + digit;
+  }
+  let digits = index - integerStart;
+  let fractionDigits = 0;
+  if (bytes[index] === DOT) {
+    index++;
+    const fractionStart = index;
+    for (; ; index++) {
+      const digit = bytes[index] - DIGIT_0;
+      if (!(digit >= 0 && digit <= 9)) break;
+      mantissa = mantissa * 10 + digit;
+    }
+    fractionDigits = index - fractionStart;
+    digits += fractionDigits;
+  }
+  if (bytes[index] === TAB) {
+    bounds[2 * slot + 1] = index;
+    // Blank fields (common in GDELT's coordinates), a lone sign or dot: no digits at all.
+    if (digits === 0) return NaN;
+    if (digits <= FAST_PATH_DIGITS) {
+      const value = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
+      return negative ? -value : value;
+    }
+    return parseDecimalInFull(bytes, start, index);
+  }
+  let end = index;
+  while (end < bytes.length && bytes[end] !== TAB) end++;
+  bounds[2 * slot + 1] = end;
+  return parseDecimalInFull(bytes, start, end);
+}
+
+/** parseDecimal for every accepted form (exponents, any number of digits); checks the grammar, then uses Number(). */
+export function parseDecimalInFull(bytes: Uint8Array, start: number, end: number): number {
+  let index = start;
+  if (index < end && (bytes[index] === MINUS || bytes[index] === PLUS)) index++;
+  let digits = 0;
   let seenDot = false;
   for (; index < end; index++) {
     const byte = bytes[index];
     if (byte >= DIGIT_0 && byte <= DIGIT_9) {
-      mantissa = mantissa * 10 + (byte - DIGIT_0);
       digits++;
-      if (seenDot) fractionDigits++;
     } else if (byte === DOT && !seenDot) {
       seenDot = true;
     } else {
@@ -82,10 +173,6 @@ export function parseDecimal(bytes: Uint8Array, start: number, end: number): num
     }
   }
   if (digits === 0) return NaN;
-  if (index === end && digits <= FAST_PATH_DIGITS) {
-    const value = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
-    return negative ? -value : value;
-  }
   if (index < end) {
     if (bytes[index] !== LOWER_E && bytes[index] !== UPPER_E) return NaN;
     index++;
@@ -94,7 +181,7 @@ export function parseDecimal(bytes: Uint8Array, start: number, end: number): num
     while (index < end && bytes[index] >= DIGIT_0 && bytes[index] <= DIGIT_9) index++;
     if (index === exponentStart || index !== end) return NaN;
   }
-  // Rare forms (exponents, many digits): the grammar is checked above, so Number() sees only a valid decimal.
+  // The grammar is checked above, so Number() sees only a valid decimal.
   const value = Number(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end));
   return Number.isFinite(Math.fround(value)) ? value : NaN;
 }
@@ -199,19 +286,26 @@ class EventCodeTable {
     this.slots = new Int32Array(size).fill(-1);
     this.slotMask = size - 1;
     this.codeBytes.forEach((bytes, index) => {
-      let slot = hashBytes(bytes, 0, bytes.length) & this.slotMask;
+      let slot = hashCode(bytes) & this.slotMask;
       while (this.slots[slot] >= 0) slot = (slot + 1) & this.slotMask;
       this.slots[slot] = index;
     });
   }
 
-  /** Index of the code in `bytes[start, end)`, or -1 when it is not one of the codes. */
-  indexOf(bytes: Uint8Array, start: number, end: number): number {
-    const length = end - start;
-    for (let slot = hashBytes(bytes, start, end) & this.slotMask; ; slot = (slot + 1) & this.slotMask) {
-      const index = this.slots[slot];
-      if (index < 0) return -1;
-      const code = this.codeBytes[index];
+  /** Index of the code that starts at `start` and ends at the next tab (or the buffer's end), or -1. */
+  indexOfTabEnded(bytes: Uint8Array, start: number): number {
+    let hash = 0;
+    let index = start;
+    for (; index < bytes.length; index++) {
+      const byte = bytes[index];
+      if (byte === TAB) break;
+      hash = (Math.imul(hash, 31) + byte) | 0;
+    }
+    const length = index - start;
+    for (let slot = finishHash(hash, length) & this.slotMask; ; slot = (slot + 1) & this.slotMask) {
+      const codeIndex = this.slots[slot];
+      if (codeIndex < 0) return -1;
+      const code = this.codeBytes[codeIndex];
       if (code.length !== length) continue;
       let same = true;
       for (let offset = 0; offset < length; offset++) {
@@ -220,21 +314,32 @@ class EventCodeTable {
           break;
         }
       }
-      if (same) return index;
+      if (same) return codeIndex;
     }
   }
 }
 
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let hash = end - start;
-  for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + bytes[index]) | 0;
-  return (hash ^ (hash >>> 7)) >>> 0;
+/** The hash indexOfTabEnded computes, over a whole code. */
+function hashCode(bytes: Uint8Array): number {
+  let hash = 0;
+  for (const byte of bytes) hash = (Math.imul(hash, 31) + byte) | 0;
+  return finishHash(hash, bytes.length);
+}
+
+function finishHash(hash: number, length: number): number {
+  const mixed = (hash + Math.imul(length, 0x9e3779b1)) | 0;
+  return (mixed ^ (mixed >>> 7)) >>> 0;
 }
 
 /** Applies the filters of spec §3 in order (columns, code, numbers, zero coordinates) and fills the features. */
 export class RowTransform {
   /** Ascending codes: the one-hot column order. */
   public readonly codes: readonly string[];
+  /**
+   * Start and end offsets, in the last applied row's buffer, of each NUMERIC_COLUMNS text in that order: valid after
+   * `apply` returned 'kept' and until the next call (the test CSV copies these texts).
+   */
+  public readonly numberBounds = new Int32Array(2 * NUMERIC_COLUMNS.length);
   private readonly codeTable: EventCodeTable;
 
   constructor(codes: readonly string[]) {
@@ -243,22 +348,29 @@ export class RowTransform {
   }
 
   apply(row: TsvRow, out: FeatureRow): RowOutcome {
-    if (!hasGdeltColumnCount(row)) return 'wrongColumnCount';
+    const tabCount = row.tabCount;
+    if (tabCount !== YEARLY_FILE_TABS && tabCount !== DAILY_FILE_TABS) return 'wrongColumnCount';
     const bytes = row.buffer;
-    // With 57/58 columns every column read is followed by a tab, so its bounds are two tab positions. Read here
-    // rather than through columnStart/columnEnd: some module loaders make each call to an imported function a getter.
+    // With 57/58 columns every column read is followed by a tab, so each ends at the next tab, found while reading
+    // it; only the starts of COLUMN_STARTS_READ come from `tabs`. Read here rather than through columnStart: some
+    // module loaders make each call to an imported function a getter.
     const tabs = row.tabs;
-    const codeIndex = this.codeTable.indexOf(bytes, tabs[COLUMN.eventCode - 1] + 1, tabs[COLUMN.eventCode]);
+    const codeIndex = this.codeTable.indexOfTabEnded(bytes, tabs[COLUMN.eventCode - 1] + 1);
     if (codeIndex < 0) return 'eventCodeNotSelected';
 
-    const label = parseDecimal(bytes, tabs[COLUMN.avgTone - 1] + 1, tabs[COLUMN.avgTone]);
-    const numArticles = parseDecimal(bytes, tabs[COLUMN.numArticles - 1] + 1, tabs[COLUMN.numArticles]);
-    const actor1Lat = parseDecimal(bytes, tabs[COLUMN.actor1Lat - 1] + 1, tabs[COLUMN.actor1Lat]);
-    const actor1Long = parseDecimal(bytes, tabs[COLUMN.actor1Long - 1] + 1, tabs[COLUMN.actor1Long]);
-    const actor2Lat = parseDecimal(bytes, tabs[COLUMN.actor2Lat - 1] + 1, tabs[COLUMN.actor2Lat]);
-    const actor2Long = parseDecimal(bytes, tabs[COLUMN.actor2Long - 1] + 1, tabs[COLUMN.actor2Long]);
-    // NaN marks a bad number; NaN !== NaN, so one sum test covers all six.
-    const sum = label + numArticles + actor1Lat + actor1Long + actor2Lat + actor2Long;
+    // Actor coordinates first: blank in about a third of GDELT rows, so most rows with a bad number stop after one or
+    // two parses. NaN marks a bad number (NaN !== NaN); the order of the tests does not change the outcome.
+    const bounds = this.numberBounds;
+    const actor2Lat = parseTabEnded(bytes, tabs[COLUMN.actor2Lat - 1] + 1, bounds, 4);
+    if (actor2Lat !== actor2Lat) return 'badNumber';
+    const actor1Lat = parseTabEnded(bytes, tabs[COLUMN.actor1Lat - 1] + 1, bounds, 2);
+    if (actor1Lat !== actor1Lat) return 'badNumber';
+    const actor2Long = parseTabEnded(bytes, bounds[2 * 4 + 1] + 1, bounds, 5);
+    const actor1Long = parseTabEnded(bytes, bounds[2 * 2 + 1] + 1, bounds, 3);
+    const numArticles = parseTabEnded(bytes, tabs[COLUMN.numArticles - 1] + 1, bounds, 1);
+    const label = parseTabEnded(bytes, bounds[2 * 1 + 1] + 1, bounds, 0);
+    // One sum test covers the other four.
+    const sum = label + numArticles + actor1Long + actor2Long;
     if (sum !== sum) return 'badNumber';
     if ((actor1Lat === 0 && actor1Long === 0) || (actor2Lat === 0 && actor2Long === 0)) return 'zeroCoordinates';
 

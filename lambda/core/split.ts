@@ -5,6 +5,7 @@
 
 const FNV_OFFSET_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
+const TAB = 9;
 
 /** FNV-1a 32-bit over `bytes[start, end)`, as an unsigned integer. */
 export function fnv1a32(bytes: Uint8Array, start = 0, end = bytes.length): number {
@@ -19,6 +20,17 @@ export function fnv1a32(bytes: Uint8Array, start = 0, end = bytes.length): numbe
 /** True when the row whose GLOBALEVENTID occupies `bytes[start, end)` belongs to the validation channel. */
 export function isValidationRow(bytes: Uint8Array, start: number, end: number, validationPercent: number): boolean {
   return fnv1a32(bytes, start, end) % 100 < validationPercent;
+}
+
+/** Same decision for the GLOBALEVENTID that starts at `start` and ends at the next tab (or the buffer's end). */
+export function isValidationIdAt(bytes: Uint8Array, start: number, validationPercent: number): boolean {
+  let hash = FNV_OFFSET_BASIS;
+  for (let index = start; index < bytes.length; index++) {
+    const byte = bytes[index];
+    if (byte === TAB) break;
+    hash = Math.imul(hash ^ byte, FNV_PRIME);
+  }
+  return (hash >>> 0) % 100 < validationPercent;
 }
 
 /** Same decision for an id given as text (ASCII digits in GDELT). */

@@ -38,7 +38,8 @@ export interface TsvRow {
   end: number;
   /**
    * Offsets of tabs by tab index (tab i ends column i). Valid for the tabs around the columns named in
-   * TsvScannerOptions.columns (by default the first 64 tabs); other entries are stale.
+   * TsvScannerOptions.columns and before those in TsvScannerOptions.starts (by default the first 64 tabs); other
+   * entries are stale.
    */
   readonly tabs: Int32Array;
   /** Number of tabs in the row (columns - 1). */
@@ -61,9 +62,15 @@ export interface TsvScannerOptions {
   /**
    * The columns whose bounds the caller reads (columnStart/columnEnd/columnText); only the tabs around them get a
    * position, every other tab is only counted. Columns past the 64th tab are not supported.
-   * @default every column up to the 64th tab
+   * @default every column up to the 64th tab, unless `starts` is given
    */
   readonly columns?: readonly number[];
+  /**
+   * Columns whose start only the caller reads (columnStart): just the tab before each gets a position, and the caller
+   * finds where the column ends itself (for example by parsing up to the next tab). Fewer located tabs, faster scan.
+   * @default none
+   */
+  readonly starts?: readonly number[];
 }
 
 /** Zero bytes of `word` as the high bit of each byte, exactly (no carry between bytes, unlike the shorter trick). */
@@ -72,15 +79,22 @@ function zeroByteMask(word: number): number {
 }
 
 /** For each tab index i: the smallest tab index >= i that needs a position, or NONE. */
-function nextLocatedTabs(columns: readonly number[] | undefined): Int32Array {
+function nextLocatedTabs(options: TsvScannerOptions): Int32Array {
   const located = new Uint8Array(MAX_REMEMBERED_TABS);
-  if (columns === undefined) located.fill(1);
-  for (const column of columns ?? []) {
+  if (options.columns === undefined && options.starts === undefined) located.fill(1);
+  const check = (column: number): void => {
     if (!Number.isInteger(column) || column < 0 || column >= MAX_REMEMBERED_TABS) {
       throw new Error(`columns must be integers from 0 to ${MAX_REMEMBERED_TABS - 1}, got ${column}`);
     }
+  };
+  for (const column of options.columns ?? []) {
+    check(column);
     if (column > 0) located[column - 1] = 1;
     located[column] = 1;
+  }
+  for (const column of options.starts ?? []) {
+    check(column);
+    if (column > 0) located[column - 1] = 1;
   }
   const next = new Int32Array(MAX_REMEMBERED_TABS + 4).fill(NONE);
   for (let tab = MAX_REMEMBERED_TABS - 1; tab >= 0; tab--) next[tab] = located[tab] ? tab : next[tab + 1];
@@ -99,7 +113,7 @@ export class TsvScanner {
   private words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
   constructor(private readonly onRow: (row: TsvRow) => void, options: TsvScannerOptions = {}) {
-    this.nextLocated = nextLocatedTabs(options.columns);
+    this.nextLocated = nextLocatedTabs(options);
   }
 
   /** Scans one chunk; complete lines are reported, the tail is kept for the next chunk. */

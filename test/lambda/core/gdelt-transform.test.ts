@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
-  EventCodeProfiler, parseDecimal, RowTransform, selectTopEventCodes, transformLine,
+  EventCodeProfiler, parseDecimal, parseTabEnded, RowTransform, selectTopEventCodes, transformLine,
 } from '../../../lambda/core/gdelt-transform';
 import { scanTsvText } from '../../../lambda/core/tsv-scanner';
 import { FIXTURE_PATH, referenceTopCodes, referenceTransform } from './gdelt-reference';
@@ -40,6 +40,102 @@ describe('parseDecimal', () => {
     for (const text of ['-10.3085462501191', '4.70219435736677', '116.388', '-0.96153846153847']) {
       expect(parse(text)).toBe(Number(text));
     }
+  });
+});
+
+/** A small seeded generator (mulberry32), so the generated cases are the same on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** Decimals of 1 to 17 significant digits, with or without sign, dot, leading zeros. */
+function generatedDecimals(count: number): string[] {
+  const random = seededRandom(2015);
+  return Array.from({ length: count }, () => {
+    const digitCount = 1 + Math.floor(random() * 17);
+    let digits = '';
+    for (let index = 0; index < digitCount; index++) digits += String(Math.floor(random() * 10));
+    const dot = Math.floor(random() * (digitCount + 2)) - 1; // -1: no dot
+    const body = dot < 0 ? digits : `${digits.slice(0, dot)}.${digits.slice(dot)}`;
+    return ['', '-', '+'][Math.floor(random() * 3)] + body;
+  });
+}
+
+/** Texts of doubles halfway between neighbouring float32 values, where rounding to float32 is hardest. */
+function float32Midpoints(count: number): string[] {
+  const random = seededRandom(1979);
+  const bits = new Uint32Array(2);
+  const floats = new Float32Array(bits.buffer);
+  const texts: string[] = [];
+  for (let index = 0; index < count; index++) {
+    // Exponents from 2^-20 to 2^40 and any mantissa: GDELT's range and more, all finite.
+    bits[0] = ((107 + Math.floor(random() * 60)) << 23) | Math.floor(random() * 2 ** 23);
+    bits[1] = bits[0] + 1;
+    const midpoint = (floats[0] + floats[1]) / 2;
+    for (const precision of [7, 9, 12, 15, 16, 17]) texts.push(midpoint.toPrecision(precision));
+    texts.push(String(midpoint), String(floats[0]), `-${String(midpoint)}`);
+  }
+  return texts;
+}
+
+describe('parseDecimal and parseTabEnded against Number()', () => {
+  const cases = [...generatedDecimals(20000), ...float32Midpoints(3000)];
+
+  it('gives exactly Number(text), and so the same float32, for every generated decimal', () => {
+    // GIVEN decimals of up to 17 significant digits and texts of float32 rounding midpoints
+    const mismatches: string[] = [];
+    // WHEN each is parsed
+    for (const text of cases) {
+      const value = parseDecimal(Buffer.from(text, 'latin1'), 0, text.length);
+      if (!Object.is(value, Number(text)) || !Object.is(Math.fround(value), Math.fround(Number(text)))) mismatches.push(text);
+    }
+    // THEN none differs
+    expect(mismatches).toEqual([]);
+  });
+
+  it('gives the same values when the column ends at a tab', () => {
+    const mismatches: string[] = [];
+    const bounds = new Int32Array(2);
+    for (const text of cases) {
+      const value = parseTabEnded(Buffer.from(`${text}\tnext`, 'latin1'), 0, bounds, 0);
+      if (!Object.is(value, Number(text)) || bounds[1] !== text.length) mismatches.push(text);
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe('parseTabEnded', () => {
+  const parse = (text: string, start = 0) => {
+    const bounds = new Int32Array(4);
+    const value = parseTabEnded(Buffer.from(text, 'latin1'), start, bounds, 1);
+    return { value, start: bounds[2], end: bounds[3] };
+  };
+
+  it('reads a number up to the tab and gives its bounds', () => {
+    expect(parse('x\t-77.0083\t1', 2)).toEqual({ value: -77.0083, start: 2, end: 10 });
+  });
+
+  it('gives NaN for a blank column, which ends where it starts', () => {
+    expect(parse('\t5')).toEqual({ value: NaN, start: 0, end: 0 });
+  });
+
+  it('gives NaN for a column with stray bytes, still ending at the tab', () => {
+    expect(parse('12x4\t5')).toEqual({ value: NaN, start: 0, end: 4 });
+  });
+
+  it('accepts the rare forms of parseDecimal (exponent, more than 15 digits)', () => {
+    expect(parse('2.5E-4\t').value).toBe(0.00025);
+    expect(parse('12345678901234567890\t').value).toBe(Number('12345678901234567890'));
+  });
+
+  it('stops at the buffer end when no tab follows', () => {
+    expect(parse('1.5e')).toEqual({ value: NaN, start: 0, end: 4 });
   });
 });
 

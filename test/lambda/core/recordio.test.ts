@@ -78,6 +78,28 @@ describe('encodeRecord', () => {
     expect(labels).toEqual([0, 0.5, 1]);
   });
 
+  it('writes into zeroed words the same bytes as write(), given only the non-zero floats', () => {
+    // GIVEN 25 features of which only 6 are non-zero, as in a one-hot row
+    const template = new RecordTemplate(25);
+    const features = [3, 38.5, -77.0083, 0, 12.25, ...Array.from({ length: 20 }, (_, index) => (index === 7 ? 1 : 0))];
+    const expected = Buffer.alloc(2 * template.recordSize);
+    template.write(expected, template.recordSize, features, -2.5);
+    // WHEN the second record of a zeroed buffer gets the frame words and the non-zero floats
+    const target = new ArrayBuffer(2 * template.recordSize);
+    const words = new Uint32Array(target);
+    const floats = new Float32Array(target);
+    const first = template.recordSize / 4;
+    const next = template.writeFrameWords(words, first);
+    features.forEach((value, index) => {
+      if (value !== 0) floats[first + template.featuresWord + index] = value;
+    });
+    floats[first + template.labelWord] = -2.5;
+    // THEN the bytes are those of write(), and the next record starts after it
+    expect(template.supportsWordWrites).toBe(true);
+    expect(Buffer.from(target)).toEqual(expected);
+    expect(next).toBe(2 * first);
+  });
+
   it('rejects a feature count that does not match the template', () => {
     expect(() => new RecordTemplate(25).write(Buffer.alloc(200), 0, [1, 2], 0)).toThrow(/expected 25 features, got 2/);
   });

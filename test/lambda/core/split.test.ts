@@ -1,4 +1,4 @@
-import { assertValidationPercent, fnv1a32, isValidationId } from '../../../lambda/core/split';
+import { assertValidationPercent, fnv1a32, isValidationId, isValidationIdAt, isValidationRow } from '../../../lambda/core/split';
 
 describe('fnv1a32', () => {
   it.each([
@@ -43,5 +43,22 @@ describe('isValidationId', () => {
 describe('assertValidationPercent', () => {
   it.each([-1, 101, 10.5, '10'])('rejects %j', (value) => {
     expect(() => assertValidationPercent(value)).toThrow(/validationPercent must be an integer from 0 to 100/);
+  });
+});
+
+describe('isValidationIdAt', () => {
+  it('decides as isValidationRow does over the id that ends at the next tab', () => {
+    // GIVEN rows that start with ids of varied lengths
+    const ids = Array.from({ length: 2000 }, (_, index) => String(index * 7919));
+    // WHEN each row is decided from the id's start only
+    const fromStart = ids.map((id) => isValidationIdAt(Buffer.from(`${id}\t20150218\t201502`, 'latin1'), 0, 10));
+    // THEN the answers are those over the id's exact bounds
+    expect(fromStart).toEqual(ids.map((id) => isValidationRow(Buffer.from(id, 'latin1'), 0, id.length, 10)));
+  });
+
+  it('hashes up to the buffer end when no tab follows', () => {
+    const bytes = Buffer.from('xx564111644', 'latin1');
+    const expected = Array.from({ length: 101 }, (_, percent) => isValidationId('564111644', percent));
+    expect(Array.from({ length: 101 }, (_, percent) => isValidationIdAt(bytes, 2, percent))).toEqual(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { columnText, MAX_LINE_BYTES, OVERLONG_LINE_TABS, scanTsvText, TsvScanner } from '../../../lambda/core/tsv-scanner';
+import { columnStart, columnText, MAX_LINE_BYTES, OVERLONG_LINE_TABS, scanTsvText, TsvScanner } from '../../../lambda/core/tsv-scanner';
 
 function rows(chunks: string[]): Array<{ text: string; tabs: number }> {
   const seen: Array<{ text: string; tabs: number }> = [];
@@ -76,6 +76,35 @@ describe('TsvScanner', () => {
     // THEN their text is right and all 59 tabs are counted
     expect(texts).toEqual([columns[3], columns[26], columns[47]]);
     expect(tabCounts).toEqual([59]);
+  });
+
+  it('gives the start of the columns named in starts, alone or with columns, with the full tab count', () => {
+    // GIVEN a 60-column row with columns of varied widths, pushed in 3-byte chunks
+    const columns = Array.from({ length: 60 }, (_, index) => 'y'.repeat((index * 5) % 9));
+    const text = `${columns.join('\t')}\n`;
+    const expectedStart = (column: number) => columns.slice(0, column).reduce((sum, value) => sum + value.length + 1, 0);
+    for (const options of [{ starts: [26, 33, 39, 46] }, { starts: [26, 33], columns: [47] }]) {
+      const seen: number[][] = [];
+      const scanner = new TsvScanner((row) => {
+        seen.push([row.tabCount, ...options.starts.map((column) => columnStart(row, column))]);
+      }, options);
+      // WHEN
+      for (let offset = 0; offset < text.length; offset += 3) scanner.push(Buffer.from(text.slice(offset, offset + 3), 'latin1'));
+      scanner.end();
+      // THEN each start is the offset after the tab before the column, and all 59 tabs are counted
+      expect(seen).toEqual([[59, ...options.starts.map(expectedStart)]]);
+    }
+  });
+
+  it('still gives the bounds of columns named in columns when starts are also given', () => {
+    const columns = Array.from({ length: 58 }, (_, index) => `c${index}`);
+    const texts: string[] = [];
+    scanTsvText(`${columns.join('\t')}\n`, (row) => texts.push(columnText(row, 47)), { starts: [26], columns: [47] });
+    expect(texts).toEqual(['c47']);
+  });
+
+  it('rejects a start past the 64th tab', () => {
+    expect(() => new TsvScanner(() => undefined, { starts: [70] })).toThrow(/columns must be integers from 0 to 63, got 70/);
   });
 
   it('rejects a requested column past the 64th tab', () => {
