@@ -270,11 +270,19 @@ export const NUMERIC_COLUMNS = [
   COLUMN.avgTone, COLUMN.numArticles, COLUMN.actor1Lat, COLUMN.actor1Long, COLUMN.actor2Lat, COLUMN.actor2Long,
 ] as const;
 
+/** Codes of up to this many digits are looked up directly. */
+const MAX_DIGIT_CODE_LENGTH = 4;
+/** Where the codes of each digit count start in EventCodeTable.digitCodes: 10 of 1 digit, then 100 of 2, ... */
+const DIGIT_CODE_OFFSETS = [0, 0, 10, 110, 1110, 11110];
+
 /**
- * Finds a code's position among the selected codes straight from the row's bytes: an open-addressing table keyed by
- * a hash of the bytes, confirmed by comparing the bytes (so any code length works and no string is made per row).
+ * Finds a code's position among the selected codes straight from the row's bytes, without making a string. CAMEO
+ * codes are 2 to 4 digits: those are looked up directly by length and value; any other code goes through an
+ * open-addressing table keyed by a hash of the bytes, confirmed by comparing the bytes (so any code works).
  */
 class EventCodeTable {
+  /** Code index by DIGIT_CODE_OFFSETS[length] + value for codes of 1 to 4 digits; -1 for codes not selected. */
+  private readonly digitCodes = new Int8Array(DIGIT_CODE_OFFSETS[MAX_DIGIT_CODE_LENGTH + 1]).fill(-1);
   private readonly slots: Int32Array;
   private readonly slotMask: number;
   private readonly codeBytes: Uint8Array[];
@@ -290,6 +298,23 @@ class EventCodeTable {
       while (this.slots[slot] >= 0) slot = (slot + 1) & this.slotMask;
       this.slots[slot] = index;
     });
+    codes.forEach((code, index) => {
+      if (/^[0-9]{1,4}$/.test(code)) this.digitCodes[DIGIT_CODE_OFFSETS[code.length] + Number(code)] = index;
+    });
+  }
+
+  /** Index of the code that starts at `start` and ends at the next tab (or the buffer's end), or -1. */
+  indexOf(bytes: Uint8Array, start: number): number {
+    let value = 0;
+    let index = start;
+    for (; index < start + MAX_DIGIT_CODE_LENGTH; index++) {
+      // Written so that a read past the buffer (undefined - 48 = NaN) also stops the loop.
+      const digit = bytes[index] - DIGIT_0;
+      if (!(digit >= 0 && digit <= 9)) break;
+      value = value * 10 + digit;
+    }
+    if (index > start && bytes[index] === TAB) return this.digitCodes[DIGIT_CODE_OFFSETS[index - start] + value];
+    return this.indexOfTabEnded(bytes, start);
   }
 
   /** Index of the code that starts at `start` and ends at the next tab (or the buffer's end), or -1. */
@@ -355,7 +380,7 @@ export class RowTransform {
     // it; only the starts of COLUMN_STARTS_READ come from `tabs`. Read here rather than through columnStart: some
     // module loaders make each call to an imported function a getter.
     const tabs = row.tabs;
-    const codeIndex = this.codeTable.indexOfTabEnded(bytes, tabs[COLUMN.eventCode - 1] + 1);
+    const codeIndex = this.codeTable.indexOf(bytes, tabs[COLUMN.eventCode - 1] + 1);
     if (codeIndex < 0) return 'eventCodeNotSelected';
 
     // Actor coordinates first: blank in about a third of GDELT rows, so most rows with a bad number stop after one or

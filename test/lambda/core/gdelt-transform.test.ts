@@ -233,6 +233,24 @@ describe('transformLine on fixture rows', () => {
   });
 });
 
+describe('RowTransform event codes', () => {
+  // 20 codes mixing the shapes the lookup tells apart: 1 to 4 digits (leading zeros matter), longer, not digits.
+  const codes = ['0', '00', '010', '10', '0010', '1', '12345', 'X1', '1X', '030', '9999', '99', '020', '100000',
+    'A', '0000', '4', '44', '444', '4444'];
+  const withCode = (code: string) => lineWithId('1553239').split('\t').map((text, column) => (column === 26 ? code : text)).join('\t');
+  const ascending = [...codes].sort();
+
+  it.each(codes)('keeps a row with code %j as its one-hot column', (code) => {
+    const result = transformLine(withCode(code), codes);
+    expect(result.outcome).toBe('kept');
+    expect(result.features!.slice(5).indexOf(1)).toBe(ascending.indexOf(code));
+  });
+
+  it.each(['', '000', '011', '01', '123456', '12345X', 'X', '44444', 'X12'])('drops a row with code %j that is not selected', (code) => {
+    expect(transformLine(withCode(code), codes).outcome).toBe('eventCodeNotSelected');
+  });
+});
+
 describe('RowTransform over the whole fixture', () => {
   it('keeps and drops the same rows as the reference implementation, with the same values', () => {
     // GIVEN

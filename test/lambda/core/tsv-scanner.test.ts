@@ -107,6 +107,21 @@ describe('TsvScanner', () => {
     expect(() => new TsvScanner(() => undefined, { starts: [70] })).toThrow(/columns must be integers from 0 to 63, got 70/);
   });
 
+  it('counts the tabs of rows that end in the last, partial word of their memory', () => {
+    // GIVEN chunks whose ArrayBuffer is not a whole number of 32-bit words, each ending with a row
+    const counts: number[] = [];
+    const scanner = new TsvScanner((row) => counts.push(row.tabCount));
+    for (const text of ['a\tb\t\tc\n', 'a\tb\t\tcd\n', '\t\t\t\t\t\n', 'x\t\n']) {
+      const chunk = Buffer.from(new ArrayBuffer(text.length));
+      chunk.write(text, 'latin1');
+      // WHEN
+      scanner.push(chunk);
+    }
+    scanner.end();
+    // THEN every tab is counted
+    expect(counts).toEqual([3, 3, 5, 1]);
+  });
+
   it('rejects a requested column past the 64th tab', () => {
     expect(() => new TsvScanner(() => undefined, { columns: [64] })).toThrow(/columns must be integers from 0 to 63, got 64/);
   });
