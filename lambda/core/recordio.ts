@@ -58,10 +58,6 @@ export class RecordTemplate {
   public readonly featuresWord: number;
   /** Word index of the label float, relative to the record's first word (for writeFrameWords). */
   public readonly labelWord: number;
-  /** Word index in the record and value of every non-zero word of the template (see writeFrameWords). */
-  private readonly frameWordIndexes: Int32Array;
-  private readonly frameWordValues: Uint32Array;
-
   constructor(public readonly featureCount: number) {
     if (!Number.isInteger(featureCount) || featureCount < 1) {
       throw new Error(`featureCount must be a positive integer, got ${featureCount}`);
@@ -84,22 +80,22 @@ export class RecordTemplate {
     this.templateWords = new Uint32Array(this.template.buffer, this.template.byteOffset, this.recordSize / 4);
     this.featuresWord = this.featuresOffset >> 2;
     this.labelWord = this.labelOffset >> 2;
-    const frameWords = [...this.templateWords.keys()].filter((index) => this.templateWords[index] !== 0);
-    this.frameWordIndexes = Int32Array.from(frameWords);
-    this.frameWordValues = Uint32Array.from(frameWords, (index) => this.templateWords[index]);
   }
 
   /**
-   * Writes the frame and protobuf bytes of one record (everything but the floats) into words that are all zero, as
-   * in a fresh ArrayBuffer: only the template's non-zero words are written, about 10 of the 36 for 25 features. The
-   * caller then writes the non-zero floats at `wordOffset + featuresWord + i` and `wordOffset + labelWord`; floats
-   * left untouched are 0.0. Needs supportsWordWrites. Returns the word after the record.
+   * Writes the frame and protobuf bytes of one record (every word but the floats: 10 of the 36 for 25 features) into
+   * words that are all zero, as in a fresh ArrayBuffer. The caller then writes the non-zero floats at
+   * `wordOffset + featuresWord + i` and `wordOffset + labelWord`; floats left untouched are 0.0. Needs
+   * supportsWordWrites. Returns the word after the record.
    */
   writeFrameWords(zeroedWords: Uint32Array, wordOffset: number): number {
-    const indexes = this.frameWordIndexes;
-    const values = this.frameWordValues;
-    for (let index = 0; index < indexes.length; index++) zeroedWords[wordOffset + indexes[index]] = values[index];
-    return wordOffset + this.templateWords.length;
+    const template = this.templateWords;
+    // The words before the features, then those between the features and the label; the label is the last word.
+    const featuresWord = this.featuresWord;
+    for (let index = 0; index < featuresWord; index++) zeroedWords[wordOffset + index] = template[index];
+    const labelWord = this.labelWord;
+    for (let index = featuresWord + this.featureCount; index < labelWord; index++) zeroedWords[wordOffset + index] = template[index];
+    return wordOffset + template.length;
   }
 
   /** True when `writeFrameWords` can be used: floats aligned to 4 in the record and a little-endian platform. */
