@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import {
-  EventCodeProfiler, parseDecimal, parseTabEnded, RowTransform, selectTopEventCodes, transformLine,
-} from '../../../lambda/core/gdelt-transform';
+import { parseDecimal, parseTabEnded } from '../../../lambda/core/decimal';
+import { EventCodeProfiler, RowTransform, selectTopEventCodes, transformLine } from '../../../lambda/core/gdelt-transform';
 import { scanTsvText } from '../../../lambda/core/tsv-scanner';
 import { FIXTURE_PATH, referenceTopCodes, referenceTransform } from './gdelt-reference';
 
