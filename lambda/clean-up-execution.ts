@@ -7,8 +7,15 @@ export interface CleanUpExecutionEvent {
   readonly resources: VariantResources[];
   readonly keepEndpoints: boolean;
   readonly keepModels: boolean;
+  /** How many passes ran before this one; the workflow bounds its retry loop with it. */
+  readonly attempt?: number;
 }
 
-/** Last step of every execution, on success and on failure: removes what the execution created unless asked to keep it. */
-export const handler = async (event: CleanUpExecutionEvent): Promise<ExecutionCleanUpResult> =>
-  cleanUpExecution(sagemaker, parseExecutionCleanUpRequest(event));
+/**
+ * Last step of every execution, on success and on failure: removes what the execution created unless asked to keep
+ * it. Endpoints still being created are returned as pending, for another pass once they settle.
+ */
+export const handler = async (event: CleanUpExecutionEvent): Promise<ExecutionCleanUpResult & { attempt: number }> => ({
+  ...(await cleanUpExecution(sagemaker, parseExecutionCleanUpRequest(event))),
+  attempt: (event.attempt ?? 0) + 1,
+});

@@ -21,6 +21,9 @@ export interface ExperimentWorkflowProps {
 
 const { stringAt, objectAt, numberAt } = sfn.JsonPath;
 
+/** Endpoint creation takes minutes; half an hour of one-minute retries covers it with a margin. */
+const MAX_CLEAN_UP_ATTEMPTS = 30;
+
 /** GDELT years are prepared in parallel, but not so many at once that S3 or Lambda concurrency suffers. */
 const MAX_YEARS_IN_PARALLEL = 6;
 
@@ -240,16 +243,49 @@ export class ExperimentWorkflow extends Construct {
     );
   }
 
-  /** Deletes this execution's endpoints and stops its jobs, then fails with the original error and cause. */
+  /**
+   * Deletes this execution's endpoints and stops its jobs, then fails with the original error and cause.
+   * SageMaker refuses to delete an endpoint that is still being created, so those are retried until they settle.
+   */
   private cleanUpAfterFailure(): sfn.IChainable {
     const experimentFailed = new sfn.Fail(this, 'Experiment failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+    // A create call already under way in another branch lands after the branch that failed; give it time to.
+    const letTasksFinish = new sfn.Wait(this, 'Let running tasks finish', { time: sfn.WaitTime.duration(Duration.seconds(30)) });
+    const firstPass = new sfn.Pass(this, 'Start clean-up', { result: sfn.Result.fromObject({ attempt: 0 }), resultPath: '$.cleanup' });
     const cleanUp = this.invoke('Clean up after failure', this.fns.cleanUpExecution, {
-      payload: sfn.TaskInput.fromObject({ resources: objectAt('$.resources'), keepEndpoints: false, keepModels: objectAt('$.settings.keepModels') }),
+      payload: sfn.TaskInput.fromObject({
+        resources: objectAt('$.resources'),
+        keepEndpoints: false,
+        keepModels: objectAt('$.settings.keepModels'),
+        attempt: numberAt('$.cleanup.attempt'),
+      }),
       resultPath: '$.cleanup',
     });
     // A clean-up that fails too must not hide why the experiment failed.
     cleanUp.addCatch(experimentFailed, { resultPath: '$.cleanupError' });
-    return cleanUp.next(experimentFailed);
+    const waitToSettle = new sfn.Wait(this, 'Wait for endpoints to settle', { time: sfn.WaitTime.duration(Duration.seconds(60)) });
+    const nameLeftovers = new sfn.Pass(this, 'Name endpoints left running', {
+      parameters: {
+        Error: stringAt('$.error.Error'),
+        Cause: sfn.JsonPath.format(
+          '{} Clean-up could not delete these endpoints, still being created after {} attempts; delete them in the SageMaker console: {}',
+          stringAt('$.error.Cause'),
+          sfn.JsonPath.jsonToString(objectAt('$.cleanup.attempt')),
+          sfn.JsonPath.jsonToString(objectAt('$.cleanup.pendingEndpoints')),
+        ),
+      },
+      resultPath: '$.error',
+    });
+    const pending = sfn.Condition.isPresent('$.cleanup.pendingEndpoints[0]');
+    return letTasksFinish
+      .next(firstPass)
+      .next(cleanUp)
+      .next(
+        new sfn.Choice(this, 'Endpoints still being created?')
+          .when(sfn.Condition.and(pending, sfn.Condition.numberLessThan('$.cleanup.attempt', MAX_CLEAN_UP_ATTEMPTS)), waitToSettle.next(cleanUp))
+          .when(pending, nameLeftovers.next(experimentFailed))
+          .otherwise(experimentFailed),
+      );
   }
 
   private fail(id: string, error: string, causePath: string): sfn.Fail {

@@ -157,7 +157,7 @@ export class WorkflowTasks extends Construct {
     this.allowSageMaker(this.createEndpoint, ['sagemaker:CreateEndpoint', 'sagemaker:AddTags', 'sagemaker:ListTags'], ['endpoint', 'endpoint-config']);
     this.allowSageMaker(this.describeEndpoint, ['sagemaker:DescribeEndpoint'], ['endpoint']);
     this.allowSageMaker(this.evaluateEndpoint, ['sagemaker:InvokeEndpoint'], ['endpoint']);
-    this.allowSageMaker(this.cleanUpExecution, ['sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DeleteModel'], [
+    this.allowSageMaker(this.cleanUpExecution, ['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DeleteModel'], [
       'endpoint',
       'endpoint-config',
       'model',

@@ -2,6 +2,7 @@ import {
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
+  DescribeEndpointCommand,
   DescribeTrainingJobCommand,
   SageMakerClient,
   StopTrainingJobCommand,
@@ -68,6 +69,30 @@ export interface VariantCleanUpResult {
 
 export interface ExecutionCleanUpResult {
   readonly variants: VariantCleanUpResult[];
+  /**
+   * Endpoints SageMaker cannot delete yet because they are still being created or updated (DeleteEndpoint is refused
+   * then). Their configs and models were left too; run the clean-up again once they settle.
+   */
+  readonly pendingEndpoints: string[];
+}
+
+/** Endpoint states in which SageMaker refuses DeleteEndpoint; they end in InService or Failed, both deletable. */
+const SETTLING_ENDPOINT_STATES = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack']);
+
+/** 'settling' (delete refused until it settles), 'gone', or 'present' (deletable now). */
+async function endpointState(
+  client: SageMakerClient,
+  endpointName: string,
+  sleep: (ms: number) => Promise<void>,
+): Promise<'settling' | 'gone' | 'present'> {
+  try {
+    const { EndpointStatus: status } = await withThrottlingRetry(() => client.send(new DescribeEndpointCommand({ EndpointName: endpointName })), sleep);
+    if (status === 'Deleting') return 'gone';
+    return status && SETTLING_ENDPOINT_STATES.has(status) ? 'settling' : 'present';
+  } catch (error) {
+    if (isAlreadyGone('endpoint', error)) return 'gone';
+    throw error;
+  }
 }
 
 type DeleteOutcome = 'deleted' | 'alreadyGone' | 'failed';
@@ -93,6 +118,7 @@ export async function cleanUpExecution(
   };
 
   const variants: VariantCleanUpResult[] = [];
+  const pendingEndpoints: string[] = [];
   for (const resources of request.resources) {
     const deleted: ResourceKind[] = [];
     const alreadyGone: ResourceKind[] = [];
@@ -116,7 +142,30 @@ export async function cleanUpExecution(
     // The endpoint first: it is what bills, and it runs on the config and the model. A config is of no use without
     // its endpoint, so it goes with it; a model can be kept on its own to deploy again later.
     const { endpointName, endpointConfigName, modelName, jobName } = resources;
-    await remove('endpoint', endpointName, () => client.send(new DeleteEndpointCommand({ EndpointName: endpointName })), request.keepEndpoints);
+    let state: 'settling' | 'gone' | 'present' = 'present';
+    if (!request.keepEndpoints) {
+      try {
+        state = await endpointState(client, endpointName, sleep);
+      } catch (error) {
+        failures.push({ kind: 'endpoint', name: endpointName, error: describeError(error) });
+      }
+    }
+    if (state === 'settling') {
+      // The endpoint still runs on its config and model: all three wait for the next pass.
+      pendingEndpoints.push(endpointName);
+      const job = await stopJobIfRunning(client, jobName, sleep, now, failures);
+      variants.push({
+        variantName: resources.variantName,
+        deleted: [],
+        alreadyGone: job.status === 'NotFound' ? ['trainingJob'] : [],
+        kept: [],
+        ...(job.stoppedAt && { trainingJobStoppedAt: job.stoppedAt }),
+        ...(job.status && { trainingJobStatus: job.status }),
+      });
+      continue;
+    }
+    if (state === 'gone') alreadyGone.push('endpoint');
+    else await remove('endpoint', endpointName, () => client.send(new DeleteEndpointCommand({ EndpointName: endpointName })), request.keepEndpoints);
     await remove(
       'endpointConfig',
       endpointConfigName,
@@ -147,7 +196,7 @@ export async function cleanUpExecution(
   }
 
   if (failures.length > 0) throw new CleanUpError(failures);
-  return { variants };
+  return { variants, pendingEndpoints };
 }
 
 /** Stops the job only if it still runs: StopTrainingJob on an ended job is an error, not a no-op. */

@@ -2,6 +2,7 @@ import {
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
+  DescribeEndpointCommand,
   DescribeTrainingJobCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -20,6 +21,7 @@ const sharded = {
 beforeEach(() => {
   sagemakerMock.reset();
   sagemakerMock.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'Completed' });
+  sagemakerMock.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService' });
 });
 
 describe('clean-up-execution handler', () => {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fakeEndpoints } from '../helpers/fake-endpoints';
 import { fakeS3 } from '../helpers/fake-s3';
-import { TrainingScript, completingJob, fakeSageMaker, throttled } from '../helpers/fake-sagemaker';
+import { EndpointScript, TrainingScript, completingJob, fakeSageMaker, throttled } from '../helpers/fake-sagemaker';
 import { HANDLER_ENV, runWorkflow } from '../helpers/local-workflow';
 
 const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
@@ -30,8 +30,8 @@ function givenGdelt(): void {
   s3 = fakeS3(files);
 }
 
-function givenSageMaker(training: Record<string, TrainingScript>): void {
-  sagemaker = fakeSageMaker(training);
+function givenSageMaker(training: Record<string, TrainingScript>, endpoints: Record<string, EndpointScript> = {}): void {
+  sagemaker = fakeSageMaker(training, endpoints);
   const variantOf = (endpoint: string): string => /^linear-(.+)-\d{8}-\d{6}-[0-9a-f]{8}$/.exec(endpoint)![1];
   runtime = fakeEndpoints((endpoint) => PREDICTION[variantOf(endpoint)] ?? 0);
 }
@@ -215,6 +215,35 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     expect(sagemaker).toHaveReceivedCommandTimes(DeleteEndpointCommand, 2);
     expect(run.error?.name).toBe('ModelError');
     expect(run.error?.message).toMatch(/bad input/);
+  });
+
+  it('waits for an endpoint still being created before deleting it, since SageMaker refuses to delete it earlier', async () => {
+    // GIVEN the sharded endpoint is still Creating when its wait runs out, and settles two checks later
+    const creating = { EndpointStatus: 'Creating' as const, CreationTime: new Date('2026-11-28T16:10:00Z') };
+    givenSageMaker(defaultJobs(), { sharded: [creating, creating, creating, { ...creating, EndpointStatus: 'InService' as const }] });
+
+    // WHEN the experiment runs with a poll bound of one check
+    const run = await runWorkflow({ endpointPollSeconds: 3600 });
+
+    // THEN the clean-up retried until the endpoint settled, deleted it, and the execution failed with the timeout
+    expect(run.error?.name).toBe('EndpointTimedOut');
+    expect(run.statesEntered.filter((state) => state === 'Wait for endpoints to settle').length).toBeGreaterThanOrEqual(1);
+    const deleted = sagemaker.commandCalls(DeleteEndpointCommand).map((call) => call.args[0].input.EndpointName);
+    expect(deleted.some((name) => name?.startsWith('linear-sharded-'))).toBe(true);
+  });
+
+  it('names the endpoints it could not delete when they never settle', async () => {
+    // GIVEN the sharded endpoint stays Creating
+    givenSageMaker(defaultJobs(), { sharded: [{ EndpointStatus: 'Creating', CreationTime: new Date('2026-11-28T16:10:00Z') }] });
+
+    // WHEN the experiment runs with a poll bound of one check
+    const run = await runWorkflow({ endpointPollSeconds: 3600 });
+
+    // THEN after the bounded retries the failure keeps the original error and names the endpoint left running
+    expect(run.error?.name).toBe('EndpointTimedOut');
+    expect(run.error?.message).toMatch(/still Creating after 1 checks/);
+    expect(run.error?.message).toMatch(/Clean-up could not delete these endpoints, still being created after 30 attempts.*linear-sharded-/);
+    expect(run.statesEntered.filter((state) => state === 'Clean up after failure')).toHaveLength(30);
   });
 
   it('stops training jobs still running when another variant fails', async () => {

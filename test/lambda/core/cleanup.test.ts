@@ -2,6 +2,7 @@ import {
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
+  DescribeEndpointCommand,
   DescribeTrainingJobCommand,
   SageMakerClient,
   SageMakerServiceException,
@@ -37,9 +38,40 @@ function serviceError(name: string, message: string): SageMakerServiceException 
 beforeEach(() => {
   sagemakerMock.reset();
   sagemakerMock.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'Completed' });
+  sagemakerMock.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService' });
 });
 
 describe('cleanUpExecution', () => {
+  it('leaves an endpoint that is still being created, with its config and model, and reports it as pending', async () => {
+    // GIVEN the sharded endpoint is still Creating (SageMaker refuses DeleteEndpoint then)
+    sagemakerMock.on(DescribeEndpointCommand, { EndpointName: sharded.endpointName }).resolves({ EndpointStatus: 'Creating' });
+
+    // WHEN
+    const result = await cleanUpExecution(client, { resources: [replicated, sharded], keepEndpoints: false, keepModels: false, now: fixedNow });
+
+    // THEN the replicated resources are deleted, the sharded ones wait for the next pass
+    expect(result.pendingEndpoints).toEqual([sharded.endpointName]);
+    expect(sagemakerMock).not.toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: sharded.endpointName });
+    expect(sagemakerMock).not.toHaveReceivedCommandWith(DeleteEndpointConfigCommand, { EndpointConfigName: sharded.endpointConfigName });
+    expect(sagemakerMock).not.toHaveReceivedCommandWith(DeleteModelCommand, { ModelName: sharded.modelName });
+    expect(sagemakerMock).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: replicated.endpointName });
+    expect(result.variants[1]).toMatchObject({ variantName: 'sharded', deleted: [], kept: [] });
+  });
+
+  it('treats an endpoint already being deleted as gone and deletes its config and model', async () => {
+    // GIVEN
+    sagemakerMock.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'Deleting' });
+
+    // WHEN
+    const result = await cleanUpExecution(client, { resources: [replicated], keepEndpoints: false, keepModels: false, now: fixedNow });
+
+    // THEN
+    expect(result.pendingEndpoints).toEqual([]);
+    expect(sagemakerMock).not.toHaveReceivedCommand(DeleteEndpointCommand);
+    expect(sagemakerMock).toHaveReceivedCommandWith(DeleteEndpointConfigCommand, { EndpointConfigName: replicated.endpointConfigName });
+    expect(result.variants[0]).toMatchObject({ deleted: ['endpointConfig', 'model'] });
+  });
+
   it('deletes endpoint, endpoint config and model of every variant and reports when', async () => {
     // GIVEN all resources exist
     // WHEN
