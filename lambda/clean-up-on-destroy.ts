@@ -1,9 +1,15 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { cleanUpStack } from './core/cleanup';
+import { cleanUpStack, defaultSleep } from './core/cleanup';
 import { TAG_STACK } from './core/naming';
+import { stopRunningExecutions } from './core/stop-executions';
 
 const sagemaker = new SageMakerClient({});
+const stepFunctions = new SFNClient({});
+
+/** Long enough for a Lambda task already calling SageMaker to finish its call. */
+const IN_FLIGHT_GRACE_MS = 30_000;
 
 /** Time kept back from the Lambda timeout to report the outcome to CloudFormation. */
 export const DEADLINE_MARGIN_MS = 30_000;
@@ -34,14 +40,21 @@ export const handler = async (
   if (event.PhysicalResourceId !== PhysicalResourceId) return { PhysicalResourceId: event.PhysicalResourceId };
 
   const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+  const stateMachineArn = event.ResourceProperties?.StateMachineArn as string | undefined;
+  const executionsStopped = stateMachineArn
+    ? await stopRunningExecutions(stepFunctions, stateMachineArn, { graceMs: IN_FLIGHT_GRACE_MS, sleep: defaultSleep })
+    : [];
   const result = await cleanUpStack(sagemaker, { stackName, deadline, tagKey: TAG_STACK });
+  // The names go to the log; CloudFormation's response (4 KB at most) gets counts only.
+  console.log(JSON.stringify({ executionsStopped, ...result }));
   return {
     PhysicalResourceId,
     Data: {
-      TrainingJobsStopped: result.trainingJobsStopped.join(','),
-      EndpointsDeleted: result.endpointsDeleted.join(','),
-      EndpointConfigsDeleted: result.endpointConfigsDeleted.join(','),
-      ModelsDeleted: result.modelsDeleted.join(','),
+      ExecutionsStopped: String(executionsStopped.length),
+      TrainingJobsStopped: String(result.trainingJobsStopped.length),
+      EndpointsDeleted: String(result.endpointsDeleted.length),
+      EndpointConfigsDeleted: String(result.endpointConfigsDeleted.length),
+      ModelsDeleted: String(result.modelsDeleted.length),
     },
   };
 };

@@ -1,5 +1,6 @@
-import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
 import { acknowledgeWildcardResources } from './nag';
@@ -7,6 +8,8 @@ import { TaskFunction } from './task-function';
 import { RESOURCE_NAME_PATTERN } from './workflow-tasks';
 
 export interface CleanUpOnDestroyProps {
+  /** Its running executions are stopped first, so none creates anything after the clean-up looked. */
+  readonly stateMachine: sfn.IStateMachine;
   /** Removed only after the clean-up ran (e.g. the data bucket and the role SageMaker resources use). */
   readonly dependents: IDependable[];
 }
@@ -33,9 +36,17 @@ export class CleanUpOnDestroy extends Construct {
         resources: named,
       }),
     );
-    // The tags say whose a resource is, so the handler reads them on every resource the List calls return.
-    const anySageMakerResource = stack.formatArn({ service: 'sagemaker', resource: '*' });
-    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListTags'], resources: [anySageMakerResource] }));
+    // The tags say whose a resource is: the handler reads them on every listed resource named like the workflow's.
+    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListTags'], resources: named }));
+    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [props.stateMachine.stateMachineArn] }));
+    const executions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stack.splitArn(props.stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
+    acknowledgeWildcardResources(onEvent, [executions], 'Stops the running executions of this stack\'s state machine only.');
     // SageMaker's List* actions have no resource-level permissions.
     onEvent.addToRolePolicy(
       new iam.PolicyStatement({
@@ -44,7 +55,6 @@ export class CleanUpOnDestroy extends Construct {
       }),
     );
     acknowledgeWildcardResources(onEvent, named, 'Every SageMaker name the workflow creates starts with linear-; only ones tagged with this stack are touched.');
-    acknowledgeWildcardResources(onEvent, [anySageMakerResource], 'ListTags must read the tags of each listed resource to find this stack\'s.');
     acknowledgeWildcardResources(onEvent, ['*'], 'SageMaker List* actions have no resource-level permissions.');
 
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: onEvent });
@@ -56,8 +66,9 @@ export class CleanUpOnDestroy extends Construct {
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::CleanUpExperimentResources',
-      properties: { StackName: stack.stackName },
+      properties: { StackName: stack.stackName, StateMachineArn: props.stateMachine.stateMachineArn },
     });
+    resource.node.addDependency(props.stateMachine);
     for (const dependent of props.dependents) resource.node.addDependency(dependent);
   }
 }

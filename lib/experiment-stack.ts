@@ -24,7 +24,7 @@ export class ExperimentStack extends Stack {
     const tasks = new WorkflowTasks(this, 'Tasks', { bucket, sagemakerRole: role, prefix: settings.s3Prefix });
     const { stateMachine } = new ExperimentWorkflow(this, 'Workflow', { tasks, settings });
     // Depending on them makes CloudFormation run the clean-up before it deletes the bucket, the role and the workflow.
-    new CleanUpOnDestroy(this, 'CleanUpOnDestroy', { dependents: [bucket, role, stateMachine] });
+    new CleanUpOnDestroy(this, 'CleanUpOnDestroy', { stateMachine, dependents: [bucket, role] });
 
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'Start an execution of this state machine to run the experiment' });
     new CfnOutput(this, 'DataBucketName', { value: bucket.bucketName, description: 'Prepared data, model artifacts and reports' });

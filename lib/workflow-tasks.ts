@@ -3,12 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { NAME_PREFIX } from '../lambda/core/naming';
 import { GDELT_BUCKET_ARN } from './sagemaker-role';
 import { acknowledgeWildcardResources } from './nag';
 import { TaskFunction, TaskFunctionProps } from './task-function';
 
 /** Every SageMaker resource the workflow creates is named `linear-<variant>-<time>-<hash>` (lambda/core/naming.ts). */
-export const RESOURCE_NAME_PATTERN = 'linear-*';
+export const RESOURCE_NAME_PATTERN = `${NAME_PREFIX}*`;
 
 /**
  * Data preparation streams a yearly GDELT file (up to a few hundred MB) through the transform; see the README's

@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 export const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 export const MAX_SAGEMAKER_NAME_LENGTH = 63;
 
+/** Every SageMaker name the workflow creates starts with this; IAM policies and the destroy clean-up rely on it. */
+export const NAME_PREFIX = 'linear-';
+
 /** What identifies one execution of the workflow; Step Functions gives it in the context object. */
 export interface ExecutionIdentity {
   /** `$$.Execution.Id`: unique per state machine, account and region. */
@@ -35,7 +38,7 @@ function timestamp(startTime: string): string {
  */
 export function resourceNames(execution: ExecutionIdentity, variantName: string): ResourceNames {
   const hash = createHash('sha256').update(`${execution.executionArn}\n${execution.startTime}`).digest('hex').slice(0, 8);
-  const name = `linear-${variantName}-${timestamp(execution.startTime)}-${hash}`;
+  const name = `${NAME_PREFIX}${variantName}-${timestamp(execution.startTime)}-${hash}`;
   if (name.length > MAX_SAGEMAKER_NAME_LENGTH || !SAGEMAKER_NAME.test(name)) {
     throw new Error(`Variant name ${JSON.stringify(variantName)} makes the SageMaker name "${name}", which is not valid`);
   }

@@ -24,7 +24,7 @@ import {
   isAlreadyGone,
   withThrottlingRetry,
 } from './cleanup-errors';
-import { TAG_STACK } from './naming';
+import { NAME_PREFIX, TAG_STACK } from './naming';
 
 /**
  * Removes every SageMaker resource tagged with the stack's name, whichever execution created it: the last line of
@@ -200,23 +200,23 @@ async function findTaggedResources(client: SageMakerClient, context: DiscoveryCo
 
   const candidates = [
     ...(await listAll(
-      (NextToken) => client.send(new ListTrainingJobsCommand({ StatusEquals: TrainingJobStatus.IN_PROGRESS, NextToken, MaxResults: 100 })),
+      (NextToken) => client.send(new ListTrainingJobsCommand({ StatusEquals: TrainingJobStatus.IN_PROGRESS, NameContains: NAME_PREFIX, NextToken, MaxResults: 100 })),
       (page) => page.TrainingJobSummaries?.map((job) => resource('trainingJob', job.TrainingJobName, job.TrainingJobArn, job.TrainingJobStatus)) ?? [],
     )),
     ...(await listAll(
-      (NextToken) => client.send(new ListTrainingJobsCommand({ StatusEquals: TrainingJobStatus.STOPPING, NextToken, MaxResults: 100 })),
+      (NextToken) => client.send(new ListTrainingJobsCommand({ StatusEquals: TrainingJobStatus.STOPPING, NameContains: NAME_PREFIX, NextToken, MaxResults: 100 })),
       (page) => page.TrainingJobSummaries?.map((job) => resource('trainingJob', job.TrainingJobName, job.TrainingJobArn, job.TrainingJobStatus)) ?? [],
     )),
     ...(await listAll(
-      (NextToken) => client.send(new ListEndpointsCommand({ NextToken, MaxResults: 100 })),
+      (NextToken) => client.send(new ListEndpointsCommand({ NameContains: NAME_PREFIX, NextToken, MaxResults: 100 })),
       (page) => page.Endpoints?.map((endpoint) => resource('endpoint', endpoint.EndpointName, endpoint.EndpointArn, endpoint.EndpointStatus)) ?? [],
     )),
     ...(await listAll(
-      (NextToken) => client.send(new ListEndpointConfigsCommand({ NextToken, MaxResults: 100 })),
+      (NextToken) => client.send(new ListEndpointConfigsCommand({ NameContains: NAME_PREFIX, NextToken, MaxResults: 100 })),
       (page) => page.EndpointConfigs?.map((config) => resource('endpointConfig', config.EndpointConfigName, config.EndpointConfigArn)) ?? [],
     )),
     ...(await listAll(
-      (NextToken) => client.send(new ListModelsCommand({ NextToken, MaxResults: 100 })),
+      (NextToken) => client.send(new ListModelsCommand({ NameContains: NAME_PREFIX, NextToken, MaxResults: 100 })),
       (page) => page.Models?.map((model) => resource('model', model.ModelName, model.ModelArn)) ?? [],
     )),
   ];

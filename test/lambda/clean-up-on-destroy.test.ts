@@ -8,10 +8,12 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/clean-up-on-destroy';
 
 const sagemakerMock = mockClient(SageMakerClient);
+const sfnMock = mockClient(SFNClient);
 const minutes = (n: number) => ({ getRemainingTimeInMillis: () => n * 60_000 });
 
 const common = {
@@ -36,6 +38,7 @@ function givenOneTaggedModel() {
 
 beforeEach(() => {
   sagemakerMock.reset();
+  sfnMock.reset();
 });
 
 describe('clean-up-on-destroy handler', () => {
@@ -80,8 +83,29 @@ describe('clean-up-on-destroy handler', () => {
     expect(sagemakerMock).toHaveReceivedCommandWith(DeleteModelCommand, { ModelName: 'distributed-sharded-1' });
     expect(response).toEqual({
       PhysicalResourceId: 'experiment-cleanup-MyExperiment',
-      Data: { TrainingJobsStopped: '', EndpointsDeleted: '', EndpointConfigsDeleted: '', ModelsDeleted: 'distributed-sharded-1' },
+      Data: { ExecutionsStopped: '0', TrainingJobsStopped: '0', EndpointsDeleted: '0', EndpointConfigsDeleted: '0', ModelsDeleted: '1' },
     });
+  });
+
+  it('asks the stack\'s state machine for running executions before removing resources', async () => {
+    // GIVEN no execution is running
+    givenOneTaggedModel();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    const StateMachineArn = 'arn:aws:states:eu-west-1:111122223333:stateMachine:Workflow';
+    const event: CloudFormationCustomResourceEvent = {
+      ...common,
+      ResourceProperties: { ...common.ResourceProperties, StateMachineArn },
+      RequestType: 'Delete',
+      PhysicalResourceId: 'experiment-cleanup-MyExperiment',
+    };
+
+    // WHEN
+    const response = await handler(event, minutes(15));
+
+    // THEN
+    expect(sfnMock).toHaveReceivedCommandWith(ListExecutionsCommand, { stateMachineArn: StateMachineArn, statusFilter: 'RUNNING' });
+    expect(sfnMock).not.toHaveReceivedCommand(StopExecutionCommand);
+    expect(response.Data).toMatchObject({ ExecutionsStopped: '0', ModelsDeleted: '1' });
   });
 
   it('fails the Delete with a clear error when the Lambda has no time left to clean up', async () => {

@@ -69,6 +69,24 @@ beforeEach(() => {
 });
 
 describe('cleanUpStack', () => {
+  it('lists only resources named like the workflow\'s, so a busy account does not exhaust the deadline', async () => {
+    // GIVEN nothing to clean up
+    sagemakerMock.on(ListTrainingJobsCommand).resolves({ TrainingJobSummaries: [] });
+    sagemakerMock.on(ListEndpointsCommand).resolves({ Endpoints: [] });
+    sagemakerMock.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
+    sagemakerMock.on(ListModelsCommand).resolves({ Models: [] });
+
+    // WHEN
+    await cleanUpStack(client, { stackName: 'MyExperiment', deadline: farFuture, sleep: noWait });
+
+    // THEN every List call filters by the name prefix
+    for (const command of [ListTrainingJobsCommand, ListEndpointsCommand, ListEndpointConfigsCommand, ListModelsCommand]) {
+      const calls = sagemakerMock.commandCalls(command as never);
+      expect(calls.length).toBeGreaterThan(0);
+      for (const call of calls) expect((call.args[0].input as { NameContains?: string }).NameContains).toBe('linear-');
+    }
+  });
+
   it("removes the stack's tagged resources and reports them", async () => {
     // GIVEN
     givenAccount();
