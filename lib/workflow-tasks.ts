@@ -18,8 +18,9 @@ export const RESOURCE_NAME_PATTERN = `${NAME_PREFIX}*`;
 const DATA_PREPARATION: Partial<TaskFunctionProps> = {
   memorySize: 1024,
   timeout: Duration.minutes(15),
-  // lib-storage is not among the SDK packages the runtime ships; bundle it with what it needs besides the S3 client.
-  externalModules: ['@aws-sdk/client-s3'],
+  // lib-storage is not among the SDK packages the runtime ships; bundling it with the S3 client it was built
+  // against avoids mixing its version with the runtime's.
+  externalModules: [],
 };
 
 export interface WorkflowTasksProps {

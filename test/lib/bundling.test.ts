@@ -10,7 +10,7 @@ describe('Lambda bundles', () => {
     // WHEN the app is synthesized
     const assembly = app.synth();
 
-    // THEN each task function's asset is one index.js; only data preparation carries lib-storage, and still small
+    // THEN each task function's asset is one index.js; only data preparation carries its own S3 client and lib-storage
     const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
     const tasks = Object.values(template.Resources).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Handler === 'index.handler' && resource.Properties.Runtime === 'nodejs24.x',
@@ -21,6 +21,6 @@ describe('Lambda bundles', () => {
     });
     expect(sizes.length).toBeGreaterThanOrEqual(14);
     expect(sizes.filter((size) => size >= 40_000)).toHaveLength(2);
-    for (const size of sizes) expect(size).toBeLessThan(300_000);
+    for (const size of sizes) expect(size).toBeLessThan(1_000_000);
   });
 });
