@@ -2,7 +2,9 @@ import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn'
 
 /** The pure part of `npm run experiment`: arguments, ARNs, progress lines and outcome text. No AWS calls here. */
 
-export const DEFAULT_STACK_NAME = 'DistributedTrainingExperiment';
+import { DEFAULT_STACK_NAME } from '../lib/config';
+
+export { DEFAULT_STACK_NAME };
 
 export const USAGE = `Usage: npm run experiment -- <command> [options]
 

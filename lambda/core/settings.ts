@@ -4,6 +4,7 @@
  * The same code checks deploy-time settings (at synth, from CDK context or a config file) and
  * per-execution overrides (in the workflow's first state), so both fail with the same messages.
  */
+import { DEFAULT_MAX_BATCH_BYTES, INVOKE_ENDPOINT_MAX_BODY_BYTES } from './csv-batches';
 
 export type TrainDistribution = 'FullyReplicated' | 'ShardedByS3Key';
 export const TRAIN_DISTRIBUTIONS: readonly TrainDistribution[] = ['FullyReplicated', 'ShardedByS3Key'];
@@ -83,7 +84,7 @@ export const WORKSHOP_DEFAULTS: Omit<ExperimentSettings, 'imageUri' | 'pricesPer
   endpointPollSeconds: 30,
   keepEndpoints: false,
   keepModels: false,
-  evaluationBatchBytes: 5_000_000,
+  evaluationBatchBytes: DEFAULT_MAX_BATCH_BYTES,
   evaluationConcurrency: 4,
 };
 
@@ -93,8 +94,7 @@ export const LAST_YEARLY_GDELT_YEAR = 2005;
 /** Our data has exactly this many features per row; Linear Learner must be told the same. */
 export const FEATURE_DIM = 25;
 export const MAX_VARIANT_NAME_LENGTH = 20;
-const MIB = 1024 * 1024;
-export const MAX_INVOKE_BODY_BYTES = 6 * MIB;
+export const MAX_INVOKE_BODY_BYTES = INVOKE_ENDPOINT_MAX_BODY_BYTES;
 
 export class SettingsError extends Error {
   constructor(readonly problems: readonly string[], source: string) {
@@ -130,7 +130,7 @@ const instanceType: Check = (value) =>
     : 'must be a SageMaker instance type such as "ml.c5.2xlarge"';
 
 // Characters S3 documents as safe in keys; the prefix also becomes part of s3:// URIs in SageMaker requests.
-const S3_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
+export const S3_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 const s3Prefix: Check = (value) =>
   typeof value === 'string' && value.length <= 200 && S3_PREFIX.test(value)
     ? undefined

@@ -9,6 +9,7 @@
  * so an old test year is never read, and manifests are what let a rerun skip a year that is already prepared.
  */
 import { joinKey, outputKeysFor } from './data-manifest';
+import { S3_PREFIX } from './settings';
 
 /** The channels SageMaker reads by prefix; only these affect what the models learn. */
 export const PREFIX_READ_CHANNELS = ['train', 'validation'] as const;
@@ -48,8 +49,6 @@ export function deleteBatches(keys: readonly string[], batchSize = MAX_KEYS_PER_
   return batches;
 }
 
-// Same rule as the s3Prefix setting: no leading or trailing slash, so `<prefix>/train/` is the channel's exact prefix.
-const S3_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 
 /**
  * Checks the event before anything is listed or deleted. An empty year list is refused: it would make every
@@ -60,6 +59,7 @@ export function parseRemoveStaleDataRequest(event: unknown): RemoveStaleDataRequ
     throw new Error(`Remove-stale-data event must be an object with "dataPrefix" and "trainingYears", got ${JSON.stringify(event)}`);
   }
   const { dataPrefix, trainingYears } = event as Record<string, unknown>;
+  // Same rule as the s3Prefix setting: no leading or trailing slash, so `<prefix>/train/` is the channel's exact prefix.
   if (typeof dataPrefix !== 'string' || !S3_PREFIX.test(dataPrefix)) {
     throw new Error(
       `"dataPrefix" must be an S3 key prefix without leading or trailing slash, such as "sagemaker/data_distribution_types", got ${JSON.stringify(dataPrefix)}`,
