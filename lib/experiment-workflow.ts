@@ -50,7 +50,13 @@ export class ExperimentWorkflow extends Construct {
       }),
     });
 
-    const failed = this.cleanUpAfterFailure();
+    const experimentFailed = new sfn.Fail(this, 'Experiment failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+    const failed = this.readableCause('', this.cleanUpAfterFailure(experimentFailed));
+    // Invalid input fails here, before anything exists to clean up.
+    plan.addCatch(
+      this.readableCause(' (input)', new sfn.Fail(this, 'Execution input rejected', { errorPath: '$.error.Error', causePath: '$.error.Cause' })),
+      { resultPath: '$.error' },
+    );
     const guarded = <T extends tasks.LambdaInvoke | sfn.Map>(state: T): T => {
       state.addCatch(failed, { resultPath: '$.error' });
       return state;
@@ -247,8 +253,7 @@ export class ExperimentWorkflow extends Construct {
    * Deletes this execution's endpoints and stops its jobs, then fails with the original error and cause.
    * SageMaker refuses to delete an endpoint that is still being created, so those are retried until they settle.
    */
-  private cleanUpAfterFailure(): sfn.IChainable {
-    const experimentFailed = new sfn.Fail(this, 'Experiment failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+  private cleanUpAfterFailure(experimentFailed: sfn.IChainable): sfn.IChainable {
     // A create call already under way in another branch lands after the branch that failed; give it time to.
     const letTasksFinish = new sfn.Wait(this, 'Let running tasks finish', { time: sfn.WaitTime.duration(Duration.seconds(30)) });
     const firstPass = new sfn.Pass(this, 'Start clean-up', { result: sfn.Result.fromObject({ attempt: 0 }), resultPath: '$.cleanup' });
@@ -286,6 +291,31 @@ export class ExperimentWorkflow extends Construct {
           .when(pending, nameLeftovers.next(experimentFailed))
           .otherwise(experimentFailed),
       );
+  }
+
+  /**
+   * A Lambda error's cause is Lambda's JSON envelope (errorType, errorMessage, stack trace): keep just the message,
+   * so the console shows a sentence. Other causes (the Fail states' own) pass as they are.
+   */
+  private readableCause(label: string, next: sfn.IChainable): sfn.IChainable {
+    const parse = new sfn.Pass(this, `Read the Lambda error${label}`, {
+      parameters: { envelope: sfn.JsonPath.stringToJson(stringAt('$.error.Cause')) },
+      resultPath: '$.lambdaError',
+    });
+    const keepMessage = new sfn.Pass(this, `Keep its message${label}`, {
+      parameters: { Error: stringAt('$.error.Error'), Cause: stringAt('$.lambdaError.envelope.errorMessage') },
+      resultPath: '$.error',
+    });
+    return new sfn.Choice(this, `Cause from a Lambda?${label}`)
+      .when(
+        // Node.js writes errorType first; other runtimes start with errorMessage.
+        sfn.Condition.or(
+          sfn.Condition.stringMatches('$.error.Cause', '{"errorType":*"errorMessage":*'),
+          sfn.Condition.stringMatches('$.error.Cause', '{"errorMessage":*'),
+        ),
+        parse.next(keepMessage).next(next),
+      )
+      .otherwise(next);
   }
 
   private fail(id: string, error: string, causePath: string): sfn.Fail {

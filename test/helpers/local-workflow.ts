@@ -56,14 +56,14 @@ export interface WorkflowRun {
 let definition: Record<string, unknown> | undefined;
 
 /** Runs the synthesized state machine definition in-process, with every wait and retry interval at zero. */
-export async function runWorkflow(input: unknown, executionName = 'run-1'): Promise<WorkflowRun> {
+export async function runWorkflow(input: unknown, executionName = 'run-1', handlers: Record<string, Handler> = {}): Promise<WorkflowRun> {
   definition ??= stateMachineDefinition(synthTemplate());
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
   const taskStates = Object.keys(TASK_HANDLERS);
   const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: Object.fromEntries(
-        Object.entries(TASK_HANDLERS).map(([state, handler]) => [state, (payload: unknown) => handler(payload as never) as never]),
+        Object.entries({ ...TASK_HANDLERS, ...handlers }).map(([state, handler]) => [state, (payload: unknown) => handler(payload as never) as never]),
       ),
       waitTimeOverrides: { 'Wait for training': 0, 'Wait for endpoint': 0, 'Let running tasks finish': 0, 'Wait for endpoints to settle': 0 },
       retryIntervalOverrides: Object.fromEntries(taskStates.map((state) => [state, 0])),

@@ -277,12 +277,32 @@ describe('the whole experiment, run locally from the synthesized definition', ()
 
     const run = await runWorkflow({ instanceCount: 0, epochs: 4 });
 
-    expect(run.statesEntered).toEqual(['Validate input and plan']);
+    expect(run.statesEntered).toEqual(['Validate input and plan', 'Cause from a Lambda? (input)', 'Execution input rejected']);
     expect(run.error?.name).toBe('InvalidSettings');
     expect(run.error?.message).toMatch(/instanceCount: 0 must be an integer from 1 to 100/);
     expect(run.error?.message).toMatch(/epochs: unknown setting/);
     expect(sagemaker.calls()).toHaveLength(0);
     expect(s3.s3.calls()).toHaveLength(0);
+  });
+
+  it('shows only the message of a Lambda error, not Lambda\'s JSON envelope with the stack trace', async () => {
+    // GIVEN the profile task fails the way a Lambda function does: the cause is Lambda's JSON error envelope
+    givenSageMaker(defaultJobs());
+    const envelope = JSON.stringify({
+      errorType: 'SourceNotFound',
+      errorMessage: 's3://gdelt-open-data/events/1979.csv does not exist',
+      trace: ['SourceNotFound: s3://gdelt-open-data/events/1979.csv does not exist', '    at profileEventCodes (/var/task/index.js:1:1)'],
+    });
+    const failLikeLambda = async (): Promise<never> => {
+      throw Object.assign(new Error(envelope), { name: 'SourceNotFound' });
+    };
+
+    // WHEN the experiment runs
+    const run = await runWorkflow({}, 'run-1', { 'Profile event codes': failLikeLambda });
+
+    // THEN the execution fails with the error name and just the message
+    expect(run.statesEntered).toEqual(expect.arrayContaining(['Read the Lambda error', 'Keep its message', 'Clean up after failure', 'Experiment failed']));
+    expect(run.error).toEqual({ name: 'SourceNotFound', message: 's3://gdelt-open-data/events/1979.csv does not exist' });
   });
 
   it('runs any number of variants, each with its own overrides', async () => {
