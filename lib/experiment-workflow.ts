@@ -74,54 +74,12 @@ export class ExperimentWorkflow extends Construct {
     const definition = plan
       .next(guarded(this.profileEventCodes()))
       .next(guarded(this.prepareYears()))
-      .next(
-        guarded(
-          this.invoke('Remove stale data', this.fns.removeStaleData, {
-            payload: sfn.TaskInput.fromObject({ dataPrefix: stringAt('$.settings.s3Prefix'), trainingYears: objectAt('$.settings.trainingYears') }),
-            resultPath: '$.prepared.staleData',
-          }),
-        ),
-      )
+      .next(guarded(this.removeStaleData()))
       .next(variants)
       .next(guarded(this.evaluateEndpoints()))
-      .next(
-        guarded(
-          this.invoke('Clean up', this.fns.cleanUpExecution, {
-            payload: sfn.TaskInput.fromObject({
-              resources: objectAt('$.resources'),
-              keepEndpoints: objectAt('$.settings.keepEndpoints'),
-              keepModels: objectAt('$.settings.keepModels'),
-            }),
-            resultPath: '$.cleanup',
-          }),
-        ),
-      )
-      .next(
-        guarded(
-          this.invoke('Write report', this.fns.writeReport, {
-            payload: sfn.TaskInput.fromObject({
-              executionName: stringAt('$.execution.name'),
-              reportPrefix: stringAt('$.reportPrefix'),
-              pricesPerHour: objectAt('$.settings.pricesPerHour'),
-              variants: objectAt('$.evaluated'),
-              cleanup: objectAt('$.cleanup'),
-              data: objectAt('$.prepared'),
-            }),
-            resultPath: '$.report',
-          }),
-        ),
-      )
-      .next(
-        new sfn.Pass(this, 'Experiment output', {
-          parameters: {
-            execution: stringAt('$.execution.name'),
-            report: objectAt('$.report'),
-            variants: objectAt('$.evaluated'),
-            cleanup: objectAt('$.cleanup'),
-            data: objectAt('$.prepared.years'),
-          },
-        }),
-      )
+      .next(guarded(this.cleanUp()))
+      .next(guarded(this.writeReport()))
+      .next(this.output())
       .next(new sfn.Succeed(this, 'Experiment done'));
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -165,6 +123,54 @@ export class ExperimentWorkflow extends Construct {
       resultPath: '$.prepared.years',
     });
     return years.itemProcessor(this.invoke('Prepare year', this.fns.prepareYear, {}));
+  }
+
+  /** SageMaker reads every object below a channel prefix: objects of years no longer in the settings must go. */
+  private removeStaleData(): tasks.LambdaInvoke {
+    return this.invoke('Remove stale data', this.fns.removeStaleData, {
+      payload: sfn.TaskInput.fromObject({ dataPrefix: stringAt('$.settings.s3Prefix'), trainingYears: objectAt('$.settings.trainingYears') }),
+      resultPath: '$.prepared.staleData',
+    });
+  }
+
+  /** Deletes the endpoints (and configs, and models) unless the settings keep them. */
+  private cleanUp(): tasks.LambdaInvoke {
+    return this.invoke('Clean up', this.fns.cleanUpExecution, {
+      payload: sfn.TaskInput.fromObject({
+        resources: objectAt('$.resources'),
+        keepEndpoints: objectAt('$.settings.keepEndpoints'),
+        keepModels: objectAt('$.settings.keepModels'),
+      }),
+      resultPath: '$.cleanup',
+    });
+  }
+
+  /** report.json, report.md and report.svg under the execution's report prefix. */
+  private writeReport(): tasks.LambdaInvoke {
+    return this.invoke('Write report', this.fns.writeReport, {
+      payload: sfn.TaskInput.fromObject({
+        executionName: stringAt('$.execution.name'),
+        reportPrefix: stringAt('$.reportPrefix'),
+        pricesPerHour: objectAt('$.settings.pricesPerHour'),
+        variants: objectAt('$.evaluated'),
+        cleanup: objectAt('$.cleanup'),
+        data: objectAt('$.prepared'),
+      }),
+      resultPath: '$.report',
+    });
+  }
+
+  /** What the console shows as the execution's output. */
+  private output(): sfn.Pass {
+    return new sfn.Pass(this, 'Experiment output', {
+      parameters: {
+        execution: stringAt('$.execution.name'),
+        report: objectAt('$.report'),
+        variants: objectAt('$.evaluated'),
+        cleanup: objectAt('$.cleanup'),
+        data: objectAt('$.prepared.years'),
+      },
+    });
   }
 
   /** One variant: start the training job, poll it, then create model, endpoint config and endpoint, and poll that. */
