@@ -5,8 +5,8 @@
  * column count is still checked), which is what lets the scanner go a word at a time.
  *
  * Tabs are found 4 bytes at a time ("SWAR"): each aligned 32-bit word is tested for tab bytes with integer
- * arithmetic, and the tabs of 4 words (16 bytes) are counted with one multiply; positions are taken only from the
- * words that hold a tab the caller needs.
+ * arithmetic, and the tabs of 4 words (16 bytes) are counted with one multiply (past the last needed tab, of up to
+ * 60 words); positions are taken only from the words that hold a tab the caller needs.
  */
 
 /** Tabs remembered per row; GDELT has 56 or 57, more only means the row is malformed (still counted). */
@@ -24,6 +24,8 @@ const TABS_WORD = 0x09090909;
 const LOW_7_BITS = 0x7f7f7f7f;
 const HIGH_BITS = 0x80808080;
 const ONE_PER_BYTE = 0x01010101;
+/** Words whose tab flags are summed per byte lane before one multiply: 4 lanes of at most 60 stay below 256. */
+const COUNTED_WORDS_PER_MULTIPLY = 60;
 /** "No further tab needs a position." */
 const NONE = 0x3fffffff;
 /** Word-at-a-time positions assume byte 0 is the low byte of a word; other platforms use the byte loop. */
@@ -272,11 +274,15 @@ export class TsvScanner {
       }
       tabCount += count;
     }
-    // The rest of the row: only counted, 4 words at a time (per byte lane the 4 flags add up to at most 4, so one
-    // multiply sums all 16 without carries).
-    for (; word + 3 < wordEnd; word += 4) {
-      const flags = (zeroByteMask(words[word] ^ TABS_WORD) >>> 7) + (zeroByteMask(words[word + 1] ^ TABS_WORD) >>> 7)
-        + (zeroByteMask(words[word + 2] ^ TABS_WORD) >>> 7) + (zeroByteMask(words[word + 3] ^ TABS_WORD) >>> 7);
+    // The rest of the row: only counted, 4 words at a time, the flags of up to COUNTED_WORDS_PER_MULTIPLY words summed
+    // per byte lane before one multiply adds up the 4 lanes (at most 60 per lane, 240 in all: no carries).
+    while (word + 3 < wordEnd) {
+      const groupEnd = Math.min(wordEnd - 3, word + COUNTED_WORDS_PER_MULTIPLY);
+      let flags = 0;
+      for (; word < groupEnd; word += 4) {
+        flags += (zeroByteMask(words[word] ^ TABS_WORD) >>> 7) + (zeroByteMask(words[word + 1] ^ TABS_WORD) >>> 7)
+          + (zeroByteMask(words[word + 2] ^ TABS_WORD) >>> 7) + (zeroByteMask(words[word + 3] ^ TABS_WORD) >>> 7);
+      }
       tabCount += Math.imul(flags, ONE_PER_BYTE) >>> 24;
     }
     for (; word < wordEnd; word++) {

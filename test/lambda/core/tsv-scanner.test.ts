@@ -60,6 +60,27 @@ describe('TsvScanner', () => {
     }
   });
 
+  it('counts long runs of tabs after the last located tab exactly, at every alignment and length', () => {
+    // GIVEN rows whose tail after column 1 is all tabs (every byte lane full) or tabs among 0x08/0x89 bytes, of lengths
+    // around the multiples of 60 words (240 bytes) and far beyond, shifted by 0-3 bytes
+    const tails: Array<{ text: Buffer; tabs: number }> = [];
+    for (const length of [239, 240, 241, 243, 244, 480, 484, 1000, 4099]) {
+      tails.push({ text: Buffer.alloc(length, 9), tabs: length });
+      const mixed = Buffer.from(Array.from({ length }, (_, index) => (index % 3 === 0 ? 9 : index % 3 === 1 ? 0x08 : 0x89)));
+      tails.push({ text: mixed, tabs: Math.ceil(length / 3) });
+    }
+    for (const tail of tails) {
+      for (let shift = 0; shift < 4; shift++) {
+        const text = Buffer.concat([Buffer.alloc(shift, 0x41), Buffer.from('\nid\tcode\t'), tail.text, Buffer.from('x\n')]);
+        const seen: number[][] = [];
+        // WHEN only the start of column 1 is located
+        scanTsvText(text, (row) => seen.push(row.tabCount === 0 ? [0] : [row.tabCount, columnStart(row, 1)]), { starts: [1] });
+        // THEN the second row has its 2 leading tabs plus the tail's, and column 1 starts after "id\t"
+        expect(seen).toEqual([[0], [2 + tail.tabs, shift + 1 + 3]]);
+      }
+    }
+  });
+
   it('gives the bounds of the requested columns when only those are located, with the full tab count', () => {
     // GIVEN a 60-column row with columns of varied widths
     const columns = Array.from({ length: 60 }, (_, index) => 'x'.repeat(index % 7));
