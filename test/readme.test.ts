@@ -1,0 +1,40 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..');
+const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+
+/** The fenced block under "## Architecture": one module (or a list of sibling modules) per entry. */
+function architectureBlock(): string {
+  const section = readme.slice(readme.indexOf('## Architecture'));
+  return /```\n([\s\S]*?)```/.exec(section)![1];
+}
+
+describe('README', () => {
+  it('shows only npm scripts that package.json defines', () => {
+    const used = [...readme.matchAll(/npm run ([a-z:-]+)/g)].map((match) => match[1]);
+    expect(used.length).toBeGreaterThan(0);
+    expect([...new Set(used)].filter((script) => !(script in scripts))).toEqual([]);
+  });
+
+  it('runs the same test command as CI', () => {
+    expect(readme).toContain('npm ci && npm test');
+    expect(readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/npm ci\nnpm test\n/);
+  });
+
+  it('names in its architecture only files that exist, and every lambda/core module', () => {
+    // GIVEN the architecture block, where an entry may list siblings: "lambda/core/a.ts, b.ts"
+    const named: string[] = [];
+    for (const line of architectureBlock().split('\n')) {
+      const entry = /^(\S+\/)([\w.-]+(?:, [\w.*-]+)*)/.exec(line);
+      if (!entry) continue;
+      for (const file of entry[2].split(', ')) named.push(`${entry[1]}${file}`);
+    }
+
+    // THEN each exists, and no core module is left out
+    expect(named.filter((file) => !file.endsWith('/') && !existsSync(path.join(ROOT, file)))).toEqual([]);
+    const coreModules = readdirSync(path.join(ROOT, 'lambda', 'core')).filter((file) => file.endsWith('.ts'));
+    expect(coreModules.filter((file) => !named.includes(`lambda/core/${file}`))).toEqual([]);
+  });
+});
