@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import {
-  COLUMN, COLUMN_STARTS_READ, DropCounts, emptyDropCounts, EventCodeProfiler, FEATURE_COUNT, newFeatureRow, RowTransform,
+  COLUMN, COLUMN_STARTS_READ, DropCounts, emptyDropCounts, EventCodeProfiler, FEATURE_COUNT, hasGdeltColumnCount, newFeatureRow, RowTransform,
 } from './gdelt-transform';
 import { RecordTemplate } from './recordio';
 import { isValidationIdAt } from './split';
@@ -231,6 +231,27 @@ export async function featurizeStream(
   }, { starts: COLUMN_STARTS_READ });
 
   const allWriters = Object.values(writers) as ChunkedWriter[];
+  await scanSource(source, scanner, counts, options.onProgress, async () => {
+    for (const writer of allWriters) await writer.drained();
+  });
+  for (const writer of allWriters) {
+    writer.flush();
+    await writer.drained();
+  }
+  return counts;
+}
+
+/**
+ * Feeds every chunk of the source to the scanner, then ends it; reports progress every PROGRESS_EVERY_BYTES.
+ * `afterChunk` runs before the next chunk is read (the featurizer waits there for its outputs to drain).
+ */
+async function scanSource(
+  source: AsyncIterable<Buffer | Uint8Array | string>,
+  scanner: TsvScanner,
+  counts: { readonly read: number },
+  onProgress: ((progress: Progress) => void) | undefined,
+  afterChunk?: () => Promise<void>,
+): Promise<void> {
   let bytesRead = 0;
   let nextProgress = PROGRESS_EVERY_BYTES;
   for await (const chunk of source) {
@@ -238,18 +259,13 @@ export async function featurizeStream(
       : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     scanner.push(bytes);
     bytesRead += bytes.length;
-    for (const writer of allWriters) await writer.drained();
-    if (options.onProgress && bytesRead >= nextProgress) {
-      options.onProgress({ bytesRead, rowsRead: counts.read });
+    if (afterChunk) await afterChunk();
+    if (onProgress && bytesRead >= nextProgress) {
+      onProgress({ bytesRead, rowsRead: counts.read });
       nextProgress = bytesRead + PROGRESS_EVERY_BYTES;
     }
   }
   scanner.end();
-  for (const writer of allWriters) {
-    writer.flush();
-    await writer.drained();
-  }
-  return counts;
 }
 
 /** Counts the event codes of a file (the first year's pass). */
@@ -261,22 +277,10 @@ export async function profileStream(
   const scanner = new TsvScanner((row) => {
     counts.read++;
     if (profiler.add(row)) counts.profiled++;
-    else if (row.tabCount === 56 || row.tabCount === 57) counts.emptyEventCode++;
+    else if (hasGdeltColumnCount(row)) counts.emptyEventCode++;
     else counts.wrongColumnCount++;
   }, { columns: [COLUMN.eventCode] });
-  let bytesRead = 0;
-  let nextProgress = PROGRESS_EVERY_BYTES;
-  for await (const chunk of source) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8')
-      : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    scanner.push(bytes);
-    bytesRead += bytes.length;
-    if (onProgress && bytesRead >= nextProgress) {
-      onProgress({ bytesRead, rowsRead: counts.read });
-      nextProgress = bytesRead + PROGRESS_EVERY_BYTES;
-    }
-  }
-  scanner.end();
+  await scanSource(source, scanner, counts, onProgress);
   const codeCounts = profiler.codeCounts();
   counts.distinctEventCodes = codeCounts.size;
   return { counts, codeCounts };
