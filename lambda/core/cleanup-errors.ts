@@ -1,4 +1,5 @@
 /** What the clean-up steps share: SageMaker's "not found" answers, throttling retries, the aggregated error. */
+import { defaultSleep, withBackoff } from './backoff';
 
 export type ResourceKind = 'endpoint' | 'endpointConfig' | 'model' | 'trainingJob';
 
@@ -20,7 +21,7 @@ export class CleanUpError extends Error {
   }
 }
 
-export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { defaultSleep };
 
 // What SageMaker answers for a resource that does not exist: a ValidationException with a message naming the kind,
 // e.g. `Could not find endpoint "arn:aws:sagemaker:...:endpoint/x".` and, for DescribeTrainingJob,
@@ -55,19 +56,8 @@ export function isThrottling(error: unknown): boolean {
 }
 
 /** SageMaker List* calls allow about 2 requests/s; retry throttled calls with exponential backoff. */
-export async function withThrottlingRetry<T>(
-  call: () => Promise<T>,
-  sleep: (ms: number) => Promise<void> = defaultSleep,
-  maxAttempts = 6,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isThrottling(error) || attempt >= maxAttempts) throw error;
-      await sleep(Math.min(500 * 2 ** (attempt - 1), 8000));
-    }
-  }
+export function withThrottlingRetry<T>(call: () => Promise<T>, sleep: (ms: number) => Promise<void> = defaultSleep, maxAttempts = 6): Promise<T> {
+  return withBackoff(call, isThrottling, { maxAttempts, baseDelayMs: 500, maxDelayMs: 8000, sleep, jitter: false });
 }
 
 export function errorParts(error: unknown): { name: string; message: string } {

@@ -2,6 +2,7 @@
  * Scoring a test set on an endpoint, apart from the AWS calls: the result shape, retries with backoff for transient
  * failures, reading the endpoint's JSON answer, and combining the parts of a split evaluation.
  */
+import { BackoffOptions, defaultSleep, withBackoff } from './backoff';
 import { combineSums, ErrorMetrics, ScorableBatch, toMetrics } from './metrics';
 
 export interface EvaluateEndpointResult {
@@ -15,18 +16,14 @@ export interface EvaluateEndpointResult {
   readonly batches: number;
 }
 
-export interface RetryOptions {
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly sleep: (ms: number) => Promise<void>;
-}
+/** Backoff for InvokeEndpoint; always with jitter, since batches are in flight concurrently. */
+export type RetryOptions = Omit<BackoffOptions, 'jitter'>;
 
 export const DEFAULT_RETRY: RetryOptions = {
   maxAttempts: 6,
   baseDelayMs: 250,
   maxDelayMs: 8000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: defaultSleep,
 };
 
 /**
@@ -44,15 +41,8 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** Exponential backoff with full jitter, so concurrent requests do not retry in lockstep. */
-export async function withRetries<T>(attempt: () => Promise<T>, retry: RetryOptions): Promise<T> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (n >= retry.maxAttempts || !isRetryable(error)) throw error;
-      await retry.sleep(Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (n - 1)));
-    }
-  }
+export function withRetries<T>(attempt: () => Promise<T>, retry: RetryOptions): Promise<T> {
+  return withBackoff(attempt, isRetryable, { ...retry, jitter: true });
 }
 
 /** Reads `{"predictions":[{"score":x},...]}` and checks there is one score per row sent. */
