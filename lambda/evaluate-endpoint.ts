@@ -7,6 +7,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { requiredEnv } from './core/environment';
 import { ByteRange, csvBatches, DEFAULT_MAX_BATCH_BYTES, readStartFor, validateByteRange, validateMaxBatchBytes } from './core/csv-batches';
 import {
+  DEFAULT_CONCURRENCY,
   DEFAULT_RETRY,
   EvaluateEndpointResult,
   RetryOptions,
@@ -22,8 +23,6 @@ export type { EvaluateEndpointResult, RetryOptions } from './core/endpoint-scori
 const s3 = new S3Client({});
 // Retries are ours (core/endpoint-scoring): bounded, with backoff, and testable; the SDK's own would multiply them.
 const runtime = new SageMakerRuntimeClient({ maxAttempts: 1 });
-
-export const DEFAULT_CONCURRENCY = 4;
 
 export interface EvaluateEndpointEvent {
   readonly endpointName: string;

@@ -16,6 +16,9 @@ export interface EvaluateEndpointResult {
   readonly batches: number;
 }
 
+/** Batches in flight per endpoint when the event does not say. */
+export const DEFAULT_CONCURRENCY = 4;
+
 /** Backoff for InvokeEndpoint; always with jitter, since batches are in flight concurrently. */
 export type RetryOptions = Omit<BackoffOptions, 'jitter'>;
 

@@ -5,7 +5,7 @@
  */
 import type { VariantResources } from './cleanup';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
-import { ExperimentSettings, ResolvedVariant, SettingsError, resolveSettings, resolveVariant } from './settings';
+import { ExperimentSettings, ResolvedVariant, resolveSettings, resolveVariant } from './settings';
 
 /** Public GDELT 1.0 events, one object per year (spec §2). */
 export const GDELT_BUCKET = 'gdelt-open-data';
@@ -116,4 +116,3 @@ export function planExecution(request: PlanRequest): ExecutionPlan {
   };
 }
 
-export { SettingsError };

@@ -5,6 +5,7 @@
  * per-execution overrides (in the workflow's first state), so both fail with the same messages.
  */
 import { DEFAULT_MAX_BATCH_BYTES, INVOKE_ENDPOINT_MAX_BODY_BYTES } from './csv-batches';
+import { DEFAULT_CONCURRENCY } from './endpoint-scoring';
 
 export type TrainDistribution = 'FullyReplicated' | 'ShardedByS3Key';
 export const TRAIN_DISTRIBUTIONS: readonly TrainDistribution[] = ['FullyReplicated', 'ShardedByS3Key'];
@@ -85,7 +86,7 @@ export const WORKSHOP_DEFAULTS: Omit<ExperimentSettings, 'imageUri' | 'pricesPer
   keepEndpoints: false,
   keepModels: false,
   evaluationBatchBytes: DEFAULT_MAX_BATCH_BYTES,
-  evaluationConcurrency: 4,
+  evaluationConcurrency: DEFAULT_CONCURRENCY,
 };
 
 /** GDELT 1.0 publishes one events file per year for these years (later data is monthly, then daily). */
@@ -94,7 +95,6 @@ export const LAST_YEARLY_GDELT_YEAR = 2005;
 /** Our data has exactly this many features per row; Linear Learner must be told the same. */
 export const FEATURE_DIM = 25;
 export const MAX_VARIANT_NAME_LENGTH = 20;
-export const MAX_INVOKE_BODY_BYTES = INVOKE_ENDPOINT_MAX_BODY_BYTES;
 
 export class SettingsError extends Error {
   constructor(readonly problems: readonly string[], source: string) {
@@ -217,7 +217,7 @@ const SCALAR_CHECKS: Record<string, Check> = {
   endpointPollSeconds: integer(5, 3600),
   keepEndpoints: booleanCheck,
   keepModels: booleanCheck,
-  evaluationBatchBytes: integer(1024, MAX_INVOKE_BODY_BYTES),
+  evaluationBatchBytes: integer(1024, INVOKE_ENDPOINT_MAX_BODY_BYTES),
   evaluationConcurrency: integer(1, 16),
 };
 

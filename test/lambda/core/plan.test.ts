@@ -1,4 +1,4 @@
-import { SettingsError } from '../../../lambda/core/plan';
+import { SettingsError } from '../../../lambda/core/settings';
 import { DEFAULTS, EXECUTION, STACK_NAME, planFor } from '../variant-fixture';
 
 const WORKSHOP_HYPERPARAMETERS = {
