@@ -15,6 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { s3Body } from '../lambda/s3-test-helpers';
 
 async function bytesOf(body: unknown): Promise<Buffer> {
   if (typeof body === 'string' || body instanceof Uint8Array) return Buffer.from(body);
@@ -26,10 +27,6 @@ async function bytesOf(body: unknown): Promise<Buffer> {
   throw new Error(`Unsupported body ${typeof body}`);
 }
 
-function streamBody(bytes: Buffer): Readable {
-  const stream = Readable.from([bytes]);
-  return Object.assign(stream, { transformToString: async () => bytes.toString('utf8') });
-}
 
 /** `bytes=a-b` or `bytes=a-`, inclusive, as S3 reads it. */
 function slice(bytes: Buffer, range: string | undefined): Buffer {
@@ -57,7 +54,7 @@ export function fakeS3(initial: Record<string, string | Buffer> = {}) {
     const bytes = objects.get(key(input));
     if (!bytes) throw missing(input);
     const body = slice(bytes, input.Range);
-    return { ETag: etag(bytes), ContentLength: body.length, Body: streamBody(body) };
+    return { ETag: etag(bytes), ContentLength: body.length, Body: s3Body(body) };
   });
   s3.on(PutObjectCommand).callsFake(async (input) => {
     const bytes = await bytesOf(input.Body);

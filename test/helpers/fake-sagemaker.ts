@@ -18,6 +18,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 export type TrainingScript = Array<Partial<DescribeTrainingJobCommandOutput> | Error>;
 export type EndpointScript = Array<Partial<DescribeEndpointCommandOutput> | Error>;
 
+/** The variant a workflow-made name belongs to: `linear-<variant>-<yyyymmdd>-<hhmmss>-<hash>`. */
+export const variantOf = (name: string | undefined): string => /^linear-(.+)-\d{8}-\d{6}-[0-9a-f]{8}$/.exec(name ?? '')?.[1] ?? 'unknown';
+
 /** A training job that completes on the second describe, as a real one would after a few polls. */
 export function completingJob(trainingTimeInSeconds: number, mse: number): TrainingScript {
   return [
@@ -45,7 +48,6 @@ export const throttled = (): Error => Object.assign(new Error('Rate exceeded'), 
  */
 export function fakeSageMaker(training: Record<string, TrainingScript>, endpoints: Record<string, EndpointScript> = {}) {
   const sagemaker = mockClient(SageMakerClient);
-  const variantOf = (name: string | undefined): string => /^linear-(.+)-\d{8}-\d{6}-[0-9a-f]{8}$/.exec(name ?? '')?.[1] ?? 'unknown';
   const next = <T>(script: T[] | undefined, calls: Map<string, number>, variant: string): T => {
     if (!script) throw new Error(`No script for variant ${variant}`);
     const call = calls.get(variant) ?? 0;

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fakeEndpoints } from '../helpers/fake-endpoints';
 import { fakeS3 } from '../helpers/fake-s3';
-import { EndpointScript, TrainingScript, completingJob, fakeSageMaker, throttled } from '../helpers/fake-sagemaker';
+import { EndpointScript, TrainingScript, completingJob, fakeSageMaker, throttled, variantOf } from '../helpers/fake-sagemaker';
 import { HANDLER_ENV, runWorkflow } from '../helpers/local-workflow';
 
 const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
@@ -32,7 +32,6 @@ function givenGdelt(): void {
 
 function givenSageMaker(training: Record<string, TrainingScript>, endpoints: Record<string, EndpointScript> = {}): void {
   sagemaker = fakeSageMaker(training, endpoints);
-  const variantOf = (endpoint: string): string => /^linear-(.+)-\d{8}-\d{6}-[0-9a-f]{8}$/.exec(endpoint)![1];
   runtime = fakeEndpoints((endpoint) => PREDICTION[variantOf(endpoint)] ?? 0);
 }
 
