@@ -16,6 +16,7 @@ import {
   withRetries,
 } from './core/endpoint-scoring';
 import { ScorableBatch, scoreInOrder, toMetrics } from './core/metrics';
+import { callS3 } from './core/s3-errors';
 
 export { DEFAULT_RETRY, combineEvaluations, isRetryable, parsePredictions } from './core/endpoint-scoring';
 export type { EvaluateEndpointResult, RetryOptions } from './core/endpoint-scoring';
@@ -56,12 +57,12 @@ export async function handler(event: EvaluateEndpointEvent): Promise<EvaluateEnd
   if (event.range) validateByteRange(event.range);
 
   const readStart = readStartFor(event.range);
-  const object = await s3.send(new GetObjectCommand({
+  const object = await callS3({ step: 'Evaluate endpoint', operation: 'GetObject', bucket, key: testKey }, () => s3.send(new GetObjectCommand({
     Bucket: bucket,
     Key: testKey,
     // Open-ended: the last owned line may run past range.end; reading stops once it is complete.
     ...(event.range ? { Range: `bytes=${readStart}-` } : {}),
-  }));
+  })));
   const body = object.Body as unknown as AsyncIterable<Uint8Array> | undefined;
   if (!body || typeof body[Symbol.asyncIterator] !== 'function') throw new Error(`s3://${bucket}/${testKey} returned no readable body`);
 

@@ -1,6 +1,7 @@
 /**
  * Workflow task: transform one GDELT year into RecordIO-protobuf (train + validation, or test + test CSV).
- * Event: { source: { bucket, key }, year, kind, codes, validationPercent, maxMalformedShare, dataPrefix }.
+ * Event: one work item of "Identify dataset": { source: { bucket, key, eTag }, year, kind, codes, validationPercent,
+ * maxMalformedShare, dataPrefix (the dataset's prefix), retentionDays }.
  * Env: DATA_BUCKET.
  */
 import { S3Client } from '@aws-sdk/client-s3';
@@ -11,10 +12,12 @@ import { newSourceS3Client, S3DataStore, S3SourceReader } from './core/s3-stream
 
 const sourceClient = newSourceS3Client();
 const dataClient = new S3Client({});
+/** The workflow state this handler runs as, named in its errors. */
+const STEP = 'Prepare year';
 
 export type PrepareYearEvent = PrepareYearRequest;
 
 export async function handler(event: PrepareYearEvent): Promise<PrepareYearResult> {
-  const store = new S3DataStore(dataClient, requiredEnv('DATA_BUCKET'));
-  return prepareYear({ store, sources: new S3SourceReader(sourceClient), onProgress: logProgress }, event);
+  const store = new S3DataStore(dataClient, requiredEnv('DATA_BUCKET'), STEP);
+  return prepareYear({ store, sources: new S3SourceReader(sourceClient, STEP), onProgress: logProgress }, event);
 }

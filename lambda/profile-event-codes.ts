@@ -1,5 +1,5 @@
 /**
- * Workflow task: count the event codes of the first year and return the 20 most frequent (spec §3 step 1).
+ * Workflow task: count the event codes of the first year and return the 20 most frequent (the one-hot columns).
  * Event: { source: { bucket, key }, year, dataPrefix, maxMalformedShare }. Env: DATA_BUCKET.
  */
 import { S3Client } from '@aws-sdk/client-s3';
@@ -10,10 +10,12 @@ import { newSourceS3Client, S3DataStore, S3SourceReader } from './core/s3-stream
 
 const sourceClient = newSourceS3Client();
 const dataClient = new S3Client({});
+/** The workflow state this handler runs as, named in its errors. */
+const STEP = 'Profile event codes';
 
 export type ProfileEventCodesEvent = ProfileEventCodesRequest;
 
 export async function handler(event: ProfileEventCodesEvent): Promise<ProfileEventCodesResult> {
-  const store = new S3DataStore(dataClient, requiredEnv('DATA_BUCKET'));
-  return profileEventCodes({ store, sources: new S3SourceReader(sourceClient), onProgress: logProgress }, event);
+  const store = new S3DataStore(dataClient, requiredEnv('DATA_BUCKET'), STEP);
+  return profileEventCodes({ store, sources: new S3SourceReader(sourceClient, STEP), onProgress: logProgress }, event);
 }

@@ -7,8 +7,9 @@ import { STARTED_TRAINING, TrainingStatus, VariantState } from './core/variant-s
 const sagemaker = new SageMakerClient({});
 
 export async function handler(state: VariantState): Promise<TrainingStatus> {
-  const { variant, settings } = state;
-  const request = trainingJobRequest(variant, settings, { bucketName: requiredEnv('DATA_BUCKET'), roleArn: requiredEnv('SAGEMAKER_ROLE_ARN') });
+  const { variant, settings, channels } = state;
+  const deployment = { bucketName: requiredEnv('DATA_BUCKET'), roleArn: requiredEnv('SAGEMAKER_ROLE_ARN') };
+  const request = trainingJobRequest(variant, settings, deployment, channels);
   try {
     await createOnce(sagemaker, () => sagemaker.send(new CreateTrainingJobCommand(request)), variant.executionArn);
   } catch (error) {

@@ -9,21 +9,34 @@ export interface DataBucketProps {
    * @default false
    */
   readonly retainData?: boolean;
+  /** Key prefix of the prepared datasets; objects below it expire after `datasetRetentionDays`. */
+  readonly datasetsPrefix: string;
+  /** Days after an object below `datasetsPrefix` was last written when S3 deletes it. */
+  readonly datasetRetentionDays: number;
 }
 
 /** The experiment's bucket: prepared data, model artifacts and reports. */
 export class DataBucket extends Construct {
   public readonly bucket: s3.Bucket;
 
-  constructor(scope: Construct, id: string, props: DataBucketProps = {}) {
+  constructor(scope: Construct, id: string, props: DataBucketProps) {
     super(scope, id);
     const retain = props.retainData ?? false;
+    if (!Number.isInteger(props.datasetRetentionDays) || props.datasetRetentionDays < 1) {
+      throw new Error(`datasetRetentionDays: ${props.datasetRetentionDays} must be a whole number of days, at least 1`);
+    }
+    if (!props.datasetsPrefix.endsWith('/')) throw new Error(`datasetsPrefix: "${props.datasetsPrefix}" must end with "/"`);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Every distinct setting makes a new dataset; unused ones go by themselves. A dataset still in use is
+        // rewritten by its next run before it expires (lambda/core/data-preparation.ts), which restarts the count.
+        { id: 'expire-prepared-datasets', prefix: props.datasetsPrefix, expiration: Duration.days(props.datasetRetentionDays) },
+      ],
       // Destroying the stack leaves nothing billing: the data is rebuilt from GDELT by the next deploy and run.
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       autoDeleteObjects: !retain,

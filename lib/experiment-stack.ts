@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DeployConfig } from './config';
+import { datasetsPrefix } from '../lambda/core/data-manifest';
 import { CleanUpOnDestroy } from './clean-up-on-destroy';
 import { DataBucket } from './data-bucket';
 import { ExperimentWorkflow } from './experiment-workflow';
@@ -19,7 +20,11 @@ export class ExperimentStack extends Stack {
     const { settings: given, options } = props.config;
     const settings = { ...given, imageUri: given.imageUri ?? linearLearnerImage(this) };
 
-    const { bucket } = new DataBucket(this, 'Data', { retainData: options.retainData });
+    const { bucket } = new DataBucket(this, 'Data', {
+      retainData: options.retainData,
+      datasetsPrefix: datasetsPrefix(settings.s3Prefix),
+      datasetRetentionDays: settings.datasetRetentionDays,
+    });
     const { role } = new SageMakerRole(this, 'SageMakerRole', { bucket, prefix: settings.s3Prefix });
     const tasks = new WorkflowTasks(this, 'Tasks', { bucket, sagemakerRole: role, prefix: settings.s3Prefix });
     const { stateMachine } = new ExperimentWorkflow(this, 'Workflow', { tasks, settings });

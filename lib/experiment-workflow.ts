@@ -24,13 +24,19 @@ const { stringAt, objectAt, numberAt } = sfn.JsonPath;
 /** Endpoint creation takes minutes; half an hour of one-minute retries covers it with a margin. */
 const MAX_CLEAN_UP_ATTEMPTS = 30;
 
+/**
+ * What Step Functions reports when a task function dies rather than throws: Lambda.Unknown for a crash or running out
+ * of memory (and for timeouts, in older reports), Sandbox.Timedout for a function that hit its timeout.
+ */
+export const CRASHED_OR_TIMED_OUT = ['Lambda.Unknown', 'Sandbox.Timedout'] as const;
+
 /** GDELT years are prepared in parallel, but not so many at once that S3 or Lambda concurrency suffers. */
 const MAX_YEARS_IN_PARALLEL = 6;
 
 /**
  * The experiment as a state machine, top to bottom:
- * plan -> prepare data -> remove stale data -> (per variant, in parallel) train -> host -> evaluate each endpoint
- * -> clean up -> report.
+ * plan -> profile event codes -> identify the dataset -> prepare its years -> (per variant, in parallel) train -> host
+ * -> evaluate each endpoint -> clean up -> report.
  * Every SageMaker wait is a Wait -> Describe -> Choice loop with a bound; no Lambda ever waits.
  * Any failure after the plan cleans up what the execution created, then fails with the original cause.
  */
@@ -42,6 +48,9 @@ export class ExperimentWorkflow extends Construct {
     super(scope, id);
     this.fns = props.tasks;
 
+    // The plan reads the input from the context object, and the state must be a JSON object for the plan's Catch to
+    // add `error` to it: an input that is a list, a string or a number then fails in the plan, with a message.
+    const start = new sfn.Pass(this, 'Start experiment', { result: sfn.Result.fromObject({}) });
     const plan = this.invoke('Validate input and plan', this.fns.planExecution, {
       payload: sfn.TaskInput.fromObject({
         input: objectAt('$$.Execution.Input'),
@@ -65,16 +74,17 @@ export class ExperimentWorkflow extends Construct {
     const variants = guarded(
       new sfn.Map(this, 'Train and host each variant', {
         itemsPath: '$.variants',
-        itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt('$.settings') },
+        itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt('$.settings'), channels: objectAt('$.dataset.channels') },
         resultPath: '$.results',
       }),
     );
     variants.itemProcessor(this.trainThenHost());
 
-    const definition = plan
+    const definition = start
+      .next(plan)
       .next(guarded(this.profileEventCodes()))
+      .next(guarded(this.identifyDataset()))
       .next(guarded(this.prepareYears()))
-      .next(guarded(this.removeStaleData()))
       .next(variants)
       .next(guarded(this.evaluateEndpoints()))
       .next(guarded(this.cleanUp()))
@@ -106,31 +116,25 @@ export class ExperimentWorkflow extends Construct {
     return this.invoke('Profile event codes', this.fns.profileEventCodes, { inputPath: '$.data.profile', resultPath: '$.prepared.profile' });
   }
 
+  /**
+   * Names the dataset by what it is (source ETags, codes, split, transform version): the same settings share one,
+   * other settings get another, so no execution's data is ever written or removed by another.
+   */
+  private identifyDataset(): tasks.LambdaInvoke {
+    return this.invoke('Identify dataset', this.fns.identifyDataset, {
+      payload: sfn.TaskInput.fromObject({ dataset: objectAt('$.data.dataset'), profile: objectAt('$.prepared.profile') }),
+      resultPath: '$.dataset',
+    });
+  }
+
   /** Every year at once: training years to train/ + validation/, the test year to test/ (RecordIO and CSV). */
   private prepareYears(): sfn.Map {
     const years = new sfn.Map(this, 'Prepare each year', {
-      itemsPath: '$.data.years',
+      itemsPath: '$.dataset.years',
       maxConcurrency: MAX_YEARS_IN_PARALLEL,
-      itemSelector: {
-        source: objectAt('$$.Map.Item.Value.source'),
-        year: objectAt('$$.Map.Item.Value.year'),
-        kind: objectAt('$$.Map.Item.Value.kind'),
-        validationPercent: objectAt('$$.Map.Item.Value.validationPercent'),
-        maxMalformedShare: objectAt('$$.Map.Item.Value.maxMalformedShare'),
-        dataPrefix: objectAt('$$.Map.Item.Value.dataPrefix'),
-        codes: objectAt('$.prepared.profile.codes'),
-      },
       resultPath: '$.prepared.years',
     });
     return years.itemProcessor(this.invoke('Prepare year', this.fns.prepareYear, {}));
-  }
-
-  /** SageMaker reads every object below a channel prefix: objects of years no longer in the settings must go. */
-  private removeStaleData(): tasks.LambdaInvoke {
-    return this.invoke('Remove stale data', this.fns.removeStaleData, {
-      payload: sfn.TaskInput.fromObject({ dataPrefix: stringAt('$.settings.s3Prefix'), trainingYears: objectAt('$.settings.trainingYears') }),
-      resultPath: '$.prepared.staleData',
-    });
   }
 
   /** Deletes the endpoints (and configs, and models) unless the settings keep them. */
@@ -168,6 +172,7 @@ export class ExperimentWorkflow extends Construct {
         report: objectAt('$.report'),
         variants: objectAt('$.evaluated'),
         cleanup: objectAt('$.cleanup'),
+        dataset: stringAt('$.dataset.prefix'),
         data: objectAt('$.prepared.years'),
       },
     });
@@ -238,7 +243,7 @@ export class ExperimentWorkflow extends Construct {
   private evaluateEndpoints(): sfn.Map {
     const evaluate = new sfn.Map(this, 'Evaluate each endpoint', {
       itemsPath: '$.results',
-      itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt('$.settings'), testKey: stringAt('$.data.testKey') },
+      itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt('$.settings'), testKey: stringAt('$.dataset.testKey') },
       resultPath: '$.evaluated',
     });
     return evaluate.itemProcessor(
@@ -328,7 +333,10 @@ export class ExperimentWorkflow extends Construct {
     return new sfn.Fail(this, id, { error, causePath });
   }
 
-  /** A Lambda task that returns the handler's result, retried on Lambda service errors and SageMaker throttling. */
+  /**
+   * A Lambda task that returns the handler's result, retried on Lambda service errors and SageMaker throttling, and
+   * once when the function crashed or timed out: every task is idempotent, and one bad sandbox should not end a run.
+   */
   private invoke(
     id: string,
     fn: lambda.IFunction,
@@ -349,6 +357,7 @@ export class ExperimentWorkflow extends Construct {
       maxAttempts: 6,
       jitterStrategy: sfn.JitterType.FULL,
     });
+    task.addRetry({ errors: [...CRASHED_OR_TIMED_OUT], interval: Duration.seconds(5), maxAttempts: 1 });
     return task;
   }
 }

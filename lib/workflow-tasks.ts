@@ -36,7 +36,7 @@ export class WorkflowTasks extends Construct {
   public readonly planExecution: lambda.IFunction;
   public readonly profileEventCodes: lambda.IFunction;
   public readonly prepareYear: lambda.IFunction;
-  public readonly removeStaleData: lambda.IFunction;
+  public readonly identifyDataset: lambda.IFunction;
   public readonly startTraining: lambda.IFunction;
   public readonly describeTraining: lambda.IFunction;
   public readonly createModel: lambda.IFunction;
@@ -59,8 +59,8 @@ export class WorkflowTasks extends Construct {
 
     this.planExecution = this.task('plan-execution', 'Validates the execution input and fixes names, tags and work items');
     this.profileEventCodes = this.task('profile-event-codes', 'Finds the 20 most frequent event codes of the first GDELT year', DATA_PREPARATION);
+    this.identifyDataset = this.task('identify-dataset', 'Names the prepared dataset from the source ETags, event codes and split');
     this.prepareYear = this.task('prepare-year', 'Streams one GDELT year into RecordIO-protobuf train/validation or test objects', DATA_PREPARATION);
-    this.removeStaleData = this.task('remove-stale-data', 'Removes training and validation objects of years no longer in the settings');
     this.startTraining = this.task('start-training', 'Starts one variant\'s Linear Learner training job');
     this.describeTraining = this.task('describe-training', 'Reports a training job\'s status, times and final metrics');
     this.createModel = this.task('create-model', 'Creates a model from a training job\'s artifact');
@@ -102,37 +102,24 @@ export class WorkflowTasks extends Construct {
   private grantData(): void {
     const { bucket, prefix } = this.props;
     const experimentObjects = bucket.arnForObjects(`${prefix}/*`);
-    for (const fn of [this.profileEventCodes, this.prepareYear]) {
+    for (const fn of [this.profileEventCodes, this.identifyDataset, this.prepareYear]) {
       this.allowData(fn, 'ReadGdelt', ['s3:GetObject'], [`${GDELT_BUCKET_ARN}/*`], 'Reads the public GDELT objects (the workshop\'s access).');
       // ListBucket makes a missing year answer 404 (a clear "source not found") instead of 403.
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [GDELT_BUCKET_ARN] }));
+    }
+    for (const fn of [this.profileEventCodes, this.prepareYear]) {
       // Without ListBucket, HeadObject on a missing key answers 403 instead of 404, and a first run could not tell.
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-      // DeleteObject: an outdated manifest goes before a rebuild, and a half-finished year's outputs after a failure.
+      // No DeleteObject: a dataset's objects are shared by every execution with the same settings, so preparation
+      // never removes one; the bucket's lifecycle rule expires old datasets.
       this.allowData(
         fn,
         'ExperimentData',
-        ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
         [experimentObjects],
         'Reads and writes prepared data and manifests below the experiment prefix only.',
       );
     }
-    // SageMaker reads every object below the channel prefixes: years no longer in the settings must go.
-    const channels = ['train', 'validation'];
-    this.removeStaleData.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': channels.map((channel) => `${prefix}/${channel}/*`) } },
-      }),
-    );
-    this.allowData(
-      this.removeStaleData,
-      'StaleChannelData',
-      ['s3:DeleteObject'],
-      channels.map((channel) => bucket.arnForObjects(`${prefix}/${channel}/*`)),
-      'Deletes only objects below the training and validation channel prefixes.',
-    );
     this.allowData(this.evaluateEndpoint, 'TestData', ['s3:GetObject'], [experimentObjects], 'Reads the prepared test set below the experiment prefix.');
     this.allowData(
       this.writeReport,

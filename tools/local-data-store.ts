@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { SourceIdentity, SourceRef } from '../lambda/core/data-manifest';
-import type { DataStore, OutputObject, SourceReader } from '../lambda/core/data-preparation';
+import type { DataStore, OutputObject, SourceReader, StoredObject } from '../lambda/core/data-preparation';
 
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -57,12 +57,8 @@ export class LocalDataStore implements DataStore {
     await rename(`${target}.partial`, target);
   }
 
-  async exists(key: string): Promise<boolean> {
-    return stat(this.uri(key)).then(() => true, () => false);
-  }
-
-  async remove(key: string): Promise<void> {
-    await rm(this.uri(key), { force: true });
+  async head(key: string): Promise<StoredObject | undefined> {
+    return stat(this.uri(key)).then((info) => ({ lastModified: info.mtime }), () => undefined);
   }
 
   /** Written to `<name>.partial` and renamed on completion, so a failed run leaves no file under the real name. */

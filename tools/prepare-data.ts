@@ -3,12 +3,14 @@
  *
  *   npm run prepare-data -- --input <file or dir>... --out <dir> [options]
  *
- * Writes <out>/[prefix/]train|validation|test/<year>.data, test/<year>.csv and manifests/, like the data bucket.
+ * Writes <out>/[prefix/]datasets/<id>/train|validation|test/<year>.data, test/<year>.csv and manifests/, like the data
+ * bucket, with the same dataset id for the same files and settings.
  */
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareYear, profileEventCodes, PrepareYearResult } from '../lambda/core/data-preparation';
+import { identifyDataset } from '../lambda/core/dataset';
 import { logProgress } from '../lambda/core/featurize-stream';
 import { LOCAL_SOURCE_BUCKET, LocalDataStore, LocalSourceReader } from './local-data-store';
 
@@ -28,7 +30,7 @@ Options:
   --prefix <key prefix>        key prefix inside --out (default: none)
   --help                       show this help
 
-A rerun with the same files and settings skips the work (see <out>/manifests/).`;
+A rerun with the same files and settings finds the same dataset and skips the work.`;
 
 export interface PrepareDataOptions {
   inputs: string[];
@@ -118,14 +120,19 @@ export async function prepareData(options: PrepareDataOptions, log: (line: strin
   const first = files[0];
   const profile = await profileEventCodes(deps, { ...common, source: { bucket: LOCAL_SOURCE_BUCKET, key: first.file }, year: first.year });
   log(`event codes of ${first.year}${profile.skipped ? ' (unchanged, skipped)' : ''}: ${profile.codes.join(' ')}`);
+  const dataset = await identifyDataset(deps.sources, {
+    dataPrefix: options.prefix,
+    validationPercent: options.validationPercent,
+    maxMalformedShare: options.maxMalformedShare,
+    years: files.map(({ year, file }) => ({ year, kind: year === testYear ? 'test' : 'train', source: { bucket: LOCAL_SOURCE_BUCKET, key: file } })),
+    profile: { year: first.year, codes: profile.codes, sourceETag: profile.sourceETag },
+  });
+  log(`dataset ${dataset.id}: ${deps.store.uri(dataset.prefix)}`);
   const results: PrepareYearResult[] = [];
-  for (const { year, file } of files) {
-    const result = await prepareYear(deps, {
-      ...common, source: { bucket: LOCAL_SOURCE_BUCKET, key: file }, year, kind: year === testYear ? 'test' : 'train',
-      codes: profile.codes, validationPercent: options.validationPercent,
-    });
+  for (const work of dataset.years) {
+    const result = await prepareYear(deps, work);
     const { read, train, validation, test, dropped } = result.counts;
-    log(`${year} ${result.kind}${result.skipped ? ' (unchanged, skipped)' : ''}: read ${read}, train ${train}, validation ${validation}, `
+    log(`${result.year} ${result.kind}${result.skipped ? ' (unchanged, skipped)' : ''}: read ${read}, train ${train}, validation ${validation}, `
       + `test ${test}, dropped: wrong column count ${dropped.wrongColumnCount}, event code not selected ${dropped.eventCodeNotSelected}, `
       + `bad number ${dropped.badNumber}, zero coordinates ${dropped.zeroCoordinates}`);
     results.push(result);

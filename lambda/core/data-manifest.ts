@@ -46,12 +46,18 @@ export function joinKey(...parts: string[]): string {
   return parts.map((part) => part.replace(/^\/+|\/+$/g, '')).filter((part) => part !== '').join('/');
 }
 
+/** Where prepared datasets live, one folder per dataset id; the bucket expires what is below it. */
+export function datasetsPrefix(dataPrefix: string): string {
+  return `${joinKey(dataPrefix, 'datasets')}/`;
+}
+
 export function prepareManifestKey(dataPrefix: string, year: number): string {
   return joinKey(dataPrefix, 'manifests', `${year}.json`);
 }
 
+/** Outside any dataset: the profile decides a dataset's codes, so it is found before the dataset is named. */
 export function profileManifestKey(dataPrefix: string, year: number): string {
-  return joinKey(dataPrefix, 'manifests', `profile-${year}.json`);
+  return joinKey(dataPrefix, 'profiles', `${year}.json`);
 }
 
 export interface OutputKeys {
@@ -61,7 +67,7 @@ export interface OutputKeys {
   testCsv?: string;
 }
 
-/** The layout of spec §3: one object per year per channel. */
+/** One object per year per channel, so ShardedByS3Key gives each instance whole years. */
 export function outputKeysFor(dataPrefix: string, year: number, kind: DatasetKind): OutputKeys {
   return kind === 'train'
     ? { train: joinKey(dataPrefix, 'train', `${year}.data`), validation: joinKey(dataPrefix, 'validation', `${year}.data`) }

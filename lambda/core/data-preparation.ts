@@ -21,12 +21,21 @@ export interface OutputObject {
   abort(reason: Error): Promise<void>;
 }
 
-/** Where outputs and manifests go (the data bucket, or a local directory). */
+/** What the store knows of a stored object. */
+export interface StoredObject {
+  /** When it was last written; lifecycle expiry counts from here. */
+  readonly lastModified?: Date;
+}
+
+/**
+ * Where outputs and manifests go (the data bucket, or a local directory). It has no delete on purpose: see
+ * `prepareYear` for why preparation never removes an object.
+ */
 export interface DataStore {
   readJson(key: string): Promise<unknown>;
   writeJson(key: string, value: unknown): Promise<void>;
-  exists(key: string): Promise<boolean>;
-  remove(key: string): Promise<void>;
+  /** undefined when the object does not exist. */
+  head(key: string): Promise<StoredObject | undefined>;
   openOutput(key: string, contentType: string): OutputObject;
   uri(key: string): string;
 }
@@ -60,13 +69,17 @@ export interface ProfileEventCodesResult {
 }
 
 export interface PrepareYearRequest {
-  source: SourceRef;
+  /** The source object and the ETag that named the dataset: only those bytes may be written under its id. */
+  source: SourceIdentity;
   year: number;
   kind: DatasetKind;
   codes: string[];
   validationPercent: number;
   maxMalformedShare: number;
+  /** The dataset's prefix (`<prefix>/datasets/<id>`). */
   dataPrefix: string;
+  /** Days after which the bucket's lifecycle expires the dataset's objects; absent when they never expire. */
+  retentionDays?: number;
 }
 
 export interface PrepareYearResult {
@@ -146,10 +159,32 @@ const CONTENT_TYPES: Record<keyof OutputKeys, string> = {
   testCsv: 'text/csv',
 };
 
-export async function prepareYear(deps: DataPreparationDeps, request: PrepareYearRequest): Promise<PrepareYearResult> {
+/** A year close to expiry is rebuilt, so a reused dataset never expires under a running execution (12 h at most). */
+export const EXPIRY_MARGIN_DAYS = 2;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** True when every object exists and, if the objects expire, none does so within the margin. */
+async function allStoredAndFresh(store: DataStore, keys: string[], retentionDays: number | undefined, now: Date): Promise<boolean> {
+  const objects = await Promise.all(keys.map((key) => store.head(key)));
+  return objects.every((object) => object !== undefined && (retentionDays === undefined
+    // S3 expires an object at the first midnight UTC after lastModified + retentionDays: lastModified + days is the
+    // earliest it can go.
+    || (object.lastModified !== undefined
+      && object.lastModified.getTime() + (retentionDays - EXPIRY_MARGIN_DAYS) * DAY_MS > now.getTime())));
+}
+
+/**
+ * Every object of a dataset is a function of the dataset's id (the source bytes are pinned by their ETag, the
+ * transform is deterministic), so whichever execution writes a key writes the same bytes, and a multipart upload
+ * replaces an object in one step. Hence preparation never deletes anything: a completed output of a run that failed
+ * later is correct, and may be what another execution of the same dataset is training on right now. The manifest,
+ * written last, is the only mark that a year is complete; a year without one (a failed run, an expired object) is
+ * simply rebuilt next time, over whatever outputs it has.
+ */
+export async function prepareYear(deps: DataPreparationDeps, request: PrepareYearRequest, now = new Date()): Promise<PrepareYearResult> {
   assertCommonRequest(request);
   const settings = settingsFor(request);
-  const source = await deps.sources.identify(request.source);
+  const source = sourceIdentityOf(request);
   const manifestKey = prepareManifestKey(request.dataPrefix, request.year);
   const keys = outputKeysFor(request.dataPrefix, request.year, request.kind);
   const outputKeys = Object.values(keys) as string[];
@@ -158,11 +193,9 @@ export async function prepareYear(deps: DataPreparationDeps, request: PrepareYea
 
   const stored = await deps.store.readJson(manifestKey);
   if (isPrepareManifestCurrent(stored, settings, source) && sameKeys(stored.outputKeys, outputKeys)
-    && (await Promise.all(outputKeys.map((key) => deps.store.exists(key)))).every(Boolean)) {
+    && await allStoredAndFresh(deps.store, [manifestKey, ...outputKeys], request.retentionDays, now)) {
     return result(true, stored.counts);
   }
-  // The old manifest must not outlive the outputs it describes, which are about to be replaced.
-  if (stored !== undefined) await deps.store.remove(manifestKey);
 
   const counts = await writeOutputs(deps, request, source, keys);
   const manifest: PrepareManifest = {
@@ -170,6 +203,16 @@ export async function prepareYear(deps: DataPreparationDeps, request: PrepareYea
   };
   await deps.store.writeJson(manifestKey, manifest);
   return result(false, counts);
+}
+
+function sourceIdentityOf(request: PrepareYearRequest): SourceIdentity {
+  if (typeof request.source.eTag !== 'string' || request.source.eTag === '') {
+    throw invalid(`source.eTag must be the ETag that named the dataset, got ${JSON.stringify(request.source.eTag)}`);
+  }
+  if (request.retentionDays !== undefined && !(Number.isInteger(request.retentionDays) && request.retentionDays > 0)) {
+    throw invalid(`retentionDays must be a whole number of days, got ${JSON.stringify(request.retentionDays)}`);
+  }
+  return { bucket: request.source.bucket, key: request.source.key, eTag: request.source.eTag };
 }
 
 function sameKeys(stored: string[], expected: string[]): boolean {
@@ -195,12 +238,9 @@ async function writeOutputs(
     await Promise.allSettled(outputs.map(({ object }) => object.abort(error as Error)));
     throw error;
   }
+  // Outputs that complete before another fails stay: they are correct, and without a manifest nothing trusts them.
   const completions = await Promise.allSettled(outputs.map(({ object }) => object.complete()));
   const failure = completions.find((completion): completion is PromiseRejectedResult => completion.status === 'rejected');
-  if (failure) {
-    // Some outputs may have completed: remove them so no year is left half-written.
-    await Promise.allSettled(outputs.map(({ key }, index) => (completions[index].status === 'fulfilled' ? deps.store.remove(key) : undefined)));
-    throw failure.reason;
-  }
+  if (failure) throw failure.reason;
   return counts;
 }

@@ -4,10 +4,11 @@
  * Later states only read the plan, so a retried task always sees the same names.
  */
 import type { VariantResources } from './cleanup';
+import type { IdentifyDatasetRequest } from './dataset';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
-import { ExperimentSettings, ResolvedVariant, resolveSettings, resolveVariant } from './settings';
+import { ExperimentSettings, ResolvedVariant, resolveSettings, resolveVariant, SettingsError } from './settings';
 
-/** Public GDELT 1.0 events, one object per year (spec §2). */
+/** Public GDELT 1.0 events, one object per year. */
 export const GDELT_BUCKET = 'gdelt-open-data';
 export const gdeltKey = (year: number): string => `events/${year}.csv`;
 
@@ -29,19 +30,10 @@ export interface SourceObject {
   readonly key: string;
 }
 
-export interface YearWork {
-  readonly source: SourceObject;
-  readonly year: number;
-  readonly kind: 'train' | 'test';
-  readonly validationPercent: number;
-  readonly maxMalformedShare: number;
-  readonly dataPrefix: string;
-}
-
 export interface DataPlan {
   readonly profile: { readonly source: SourceObject; readonly year: number; readonly dataPrefix: string; readonly maxMalformedShare: number };
-  readonly years: readonly YearWork[];
-  readonly testKey: string;
+  /** What "Identify dataset" names a dataset from, with the profile's codes and ETag. */
+  readonly dataset: Omit<IdentifyDatasetRequest, 'profile'>;
 }
 
 export interface ExecutionPlan {
@@ -65,27 +57,35 @@ export interface PlanRequest {
 /** The Step Functions console pre-fills new executions with `{"Comment": ...}`; starting with it must work. */
 const IGNORED_INPUT_KEYS = ['Comment'];
 
-function withoutIgnoredKeys(input: unknown): unknown {
+const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+function withoutIgnoredKeys(input: unknown): Record<string, unknown> {
   if (input === null || input === undefined) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) return input;
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new SettingsError(
+      [`the execution input must be a JSON object of settings to override (or {} for the deployed settings), got ${describe(input)}`],
+      'execution input',
+    );
+  }
   return Object.fromEntries(Object.entries(input).filter(([key]) => !IGNORED_INPUT_KEYS.includes(key)));
 }
 
 function dataPlan(settings: ExperimentSettings): DataPlan {
   const dataPrefix = settings.s3Prefix;
-  const work = (year: number, kind: 'train' | 'test'): YearWork => ({
-    source: { bucket: GDELT_BUCKET, key: gdeltKey(year) },
-    year,
-    kind,
-    validationPercent: settings.validationPercent,
-    maxMalformedShare: settings.maxMalformedShare,
-    dataPrefix,
-  });
+  const source = (year: number): SourceObject => ({ bucket: GDELT_BUCKET, key: gdeltKey(year) });
   const firstYear = Math.min(...settings.trainingYears);
   return {
-    profile: { source: { bucket: GDELT_BUCKET, key: gdeltKey(firstYear) }, year: firstYear, dataPrefix, maxMalformedShare: settings.maxMalformedShare },
-    years: [...settings.trainingYears].sort().map((year) => work(year, 'train')).concat(work(settings.testYear, 'test')),
-    testKey: `${dataPrefix}/test/${settings.testYear}.csv`,
+    profile: { source: source(firstYear), year: firstYear, dataPrefix, maxMalformedShare: settings.maxMalformedShare },
+    dataset: {
+      dataPrefix,
+      validationPercent: settings.validationPercent,
+      maxMalformedShare: settings.maxMalformedShare,
+      retentionDays: settings.datasetRetentionDays,
+      years: [
+        ...[...settings.trainingYears].sort().map((year) => ({ year, kind: 'train' as const, source: source(year) })),
+        { year: settings.testYear, kind: 'test' as const, source: source(settings.testYear) },
+      ],
+    },
   };
 }
 

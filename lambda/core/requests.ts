@@ -1,5 +1,5 @@
 /**
- * Every request the workflow sends to SageMaker, built in one place from the plan (spec §1).
+ * Every request the workflow sends to SageMaker, built in one place from the plan.
  * Pure functions: the handlers add nothing but the call.
  */
 import type {
@@ -11,6 +11,7 @@ import type {
   ProductionVariantInstanceType,
   TrainingInstanceType,
 } from '@aws-sdk/client-sagemaker';
+import type { DatasetLocation } from './dataset';
 import type { ExperimentSettings } from './settings';
 import type { VariantPlan } from './plan';
 
@@ -20,8 +21,8 @@ export interface Deployment {
   readonly roleArn: string;
 }
 
-export const dataUri = (deployment: Deployment, settings: ExperimentSettings, channel: string): string =>
-  `s3://${deployment.bucketName}/${settings.s3Prefix}/${channel}/`;
+/** A key or key prefix in the data bucket as an s3:// URI. */
+export const dataUri = (deployment: Deployment, key: string): string => `s3://${deployment.bucketName}/${key}`;
 
 function channel(name: string, uri: string, distribution: 'FullyReplicated' | 'ShardedByS3Key'): Channel {
   return {
@@ -33,14 +34,17 @@ function channel(name: string, uri: string, distribution: 'FullyReplicated' | 'S
   };
 }
 
-export function trainingJobRequest(variant: VariantPlan, settings: ExperimentSettings, deployment: Deployment): CreateTrainingJobCommandInput {
+/** The channels are the dataset's prefixes: SageMaker reads every object below them, and they hold exactly its years. */
+export function trainingJobRequest(
+  variant: VariantPlan, settings: ExperimentSettings, deployment: Deployment, channels: DatasetLocation['channels'],
+): CreateTrainingJobCommandInput {
   return {
     TrainingJobName: variant.jobName,
     AlgorithmSpecification: { TrainingImage: settings.imageUri, TrainingInputMode: 'File' },
     RoleArn: deployment.roleArn,
     InputDataConfig: [
-      channel('train', dataUri(deployment, settings, 'train'), variant.trainDistribution),
-      channel('validation', dataUri(deployment, settings, 'validation'), 'FullyReplicated'),
+      channel('train', dataUri(deployment, channels.train), variant.trainDistribution),
+      channel('validation', dataUri(deployment, channels.validation), 'FullyReplicated'),
     ],
     OutputDataConfig: { S3OutputPath: `s3://${deployment.bucketName}/${settings.s3Prefix}` },
     ResourceConfig: { InstanceCount: variant.instanceCount, InstanceType: variant.instanceType as TrainingInstanceType, VolumeSizeInGB: settings.volumeSizeInGB },

@@ -2,13 +2,12 @@
  * S3 implementations of the data-preparation ports: GDELT objects read as streams, outputs written with multipart
  * uploads that become visible only when complete, small JSON manifests.
  */
-import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { PassThrough, Readable } from 'node:stream';
 import type { SourceIdentity, SourceRef } from './data-manifest';
-import type { DataStore, OutputObject, SourceReader } from './data-preparation';
+import type { DataStore, OutputObject, SourceReader, StoredObject } from './data-preparation';
+import { callS3, isNotFound, s3RequestError, StatusMeanings } from './s3-errors';
 
 /** lib-storage's minimum is 5 MiB; 8 MiB keeps part count low (10,000 parts = 80 GB) and memory small. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
@@ -24,57 +23,38 @@ function s3Uri(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
 }
 
-function isNotFound(error: unknown): boolean {
-  const name = (error as { name?: string }).name;
-  return name === 'NoSuchKey' || name === 'NotFound' || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
-}
+/** What a source object's 404 and 412 mean to the data tasks. */
+const SOURCE_STATUS: StatusMeanings = {
+  404: { name: 'SourceNotFound', hint: 'the source object does not exist; check the year and the source bucket' },
+  412: { name: 'SourceChanged', hint: 'the source object changed after the dataset was named from its ETag; start the execution again' },
+};
 
-function sourceError(name: string, message: string, cause: unknown): Error {
-  const error = new Error(message, { cause });
-  error.name = name;
-  return error;
-}
-
+/** Reads GDELT objects; `step` is the workflow state its errors name. */
 export class S3SourceReader implements SourceReader {
-  constructor(private readonly client: S3Client) {}
+  constructor(private readonly client: S3Client, private readonly step: string) {}
 
   describe(source: SourceRef): string {
     return s3Uri(source.bucket, source.key);
   }
 
   async identify(source: SourceRef): Promise<SourceIdentity> {
-    try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key }));
-      return { bucket: source.bucket, key: source.key, eTag: head.ETag ?? '' };
-    } catch (error) {
-      throw this.translate(error, source);
-    }
+    const head = await callS3(
+      { step: this.step, operation: 'HeadObject', bucket: source.bucket, key: source.key },
+      () => this.client.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key })),
+      SOURCE_STATUS,
+    );
+    return { bucket: source.bucket, key: source.key, eTag: head.ETag ?? '' };
   }
 
   async open(source: SourceIdentity): Promise<Readable> {
-    try {
-      // IfMatch: the bytes read are exactly the version whose ETag goes into the manifest.
-      const object = await this.client.send(new GetObjectCommand({
-        Bucket: source.bucket, Key: source.key, ...(source.eTag ? { IfMatch: source.eTag } : {}),
-      }));
-      if (!(object.Body instanceof Readable)) {
-        throw new Error(`S3 returned no readable body for ${this.describe(source)}`);
-      }
-      return object.Body;
-    } catch (error) {
-      throw this.translate(error, source);
-    }
-  }
-
-  private translate(error: unknown, source: SourceRef): unknown {
-    const uri = this.describe(source);
-    if (isNotFound(error)) {
-      return sourceError('SourceNotFound', `source object ${uri} does not exist; check the source bucket and key`, error);
-    }
-    if ((error as { name?: string }).name === 'PreconditionFailed') {
-      return sourceError('SourceChanged', `source object ${uri} changed while it was being read; run the step again`, error);
-    }
-    return error;
+    // IfMatch: the bytes read are exactly the version whose ETag names the dataset and goes into the manifest.
+    const object = await callS3(
+      { step: this.step, operation: 'GetObject', bucket: source.bucket, key: source.key },
+      () => this.client.send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, ...(source.eTag ? { IfMatch: source.eTag } : {}) })),
+      SOURCE_STATUS,
+    );
+    if (!(object.Body instanceof Readable)) throw new Error(`${this.step}: S3 returned no readable body for ${this.describe(source)}`);
+    return object.Body;
   }
 }
 
@@ -85,9 +65,19 @@ export interface S3DataStoreOptions {
   readonly queueSize?: number;
 }
 
+/** The data bucket; `step` is the workflow state its errors name. */
 export class S3DataStore implements DataStore {
-  constructor(private readonly client: S3Client, private readonly bucket: string, private readonly options: S3DataStoreOptions = {}) {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly step: string,
+    private readonly options: S3DataStoreOptions = {},
+  ) {
     if (!bucket) throw new Error('the data bucket name is empty; set DATA_BUCKET');
+  }
+
+  private request(operation: string, key: string) {
+    return { step: this.step, operation, bucket: this.bucket, key };
   }
 
   uri(key: string): string {
@@ -95,35 +85,35 @@ export class S3DataStore implements DataStore {
   }
 
   async readJson(key: string): Promise<unknown> {
+    let text: string | undefined;
     try {
       const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const text = await object.Body?.transformToString('utf8');
-      return text === undefined ? undefined : JSON.parse(text);
+      text = await object.Body?.transformToString('utf8');
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      if (error instanceof SyntaxError) return undefined; // an unreadable manifest only means "rebuild"
-      throw error;
+      throw s3RequestError(this.request('GetObject', key), error);
+    }
+    try {
+      return text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      return undefined; // an unreadable manifest only means "rebuild"
     }
   }
 
   async writeJson(key: string, value: unknown): Promise<void> {
-    await this.client.send(new PutObjectCommand({
+    await callS3(this.request('PutObject', key), () => this.client.send(new PutObjectCommand({
       Bucket: this.bucket, Key: key, Body: `${JSON.stringify(value, null, 2)}\n`, ContentType: 'application/json',
-    }));
+    })));
   }
 
-  async exists(key: string): Promise<boolean> {
+  async head(key: string): Promise<StoredObject | undefined> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { lastModified: head.LastModified };
     } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
+      if (isNotFound(error)) return undefined;
+      throw s3RequestError(this.request('HeadObject', key), error);
     }
-  }
-
-  async remove(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   openOutput(key: string, contentType: string): OutputObject {
@@ -134,7 +124,9 @@ export class S3DataStore implements DataStore {
       partSize: this.options.partSize ?? DEFAULT_PART_SIZE,
       queueSize: this.options.queueSize ?? DEFAULT_QUEUE_SIZE,
     });
-    const done = upload.done();
+    const done = upload.done().catch((error: unknown) => {
+      throw s3RequestError(this.request('multipart upload', key), error);
+    });
     // If the upload fails on its own, the writer must stop instead of waiting for a drain that never comes.
     done.catch((error: Error) => body.destroy(error));
     body.on('error', () => undefined); // reported through the featurizer's writes and through `done`

@@ -34,6 +34,8 @@ export interface ExperimentSettings {
   readonly endpointInstanceCount: number;
   /** Key prefix in the data bucket for data, model artifacts and reports; no leading or trailing slash. */
   readonly s3Prefix: string;
+  /** Days the bucket keeps prepared datasets (`<s3Prefix>/datasets/`) after they were last written. */
+  readonly datasetRetentionDays: number;
   readonly variants: readonly VariantSettings[];
   /** GDELT years whose rows train the models (one object per year per channel). */
   readonly trainingYears: readonly number[];
@@ -73,6 +75,7 @@ export const WORKSHOP_DEFAULTS: Omit<ExperimentSettings, 'imageUri' | 'pricesPer
   endpointInstanceType: 'ml.m4.xlarge',
   endpointInstanceCount: 1,
   s3Prefix: 'sagemaker/data_distribution_types',
+  datasetRetentionDays: 30,
   variants: [
     { name: 'replicated', trainDistribution: 'FullyReplicated' },
     { name: 'sharded', trainDistribution: 'ShardedByS3Key' },
@@ -210,6 +213,8 @@ const SCALAR_CHECKS: Record<string, Check> = {
   endpointInstanceType: instanceType,
   endpointInstanceCount: integer(1, 10),
   s3Prefix,
+  // Above the 2 days before expiry at which a year is rebuilt rather than reused, so a dataset is reused at all.
+  datasetRetentionDays: integer(3, 3650),
   testYear: year,
   validationPercent: integer(1, 50),
   maxMalformedShare: number(0, 1),
@@ -259,10 +264,12 @@ function listProblems(name: string, value: unknown): string[] {
   }
 }
 
-/**
- * Settings fixed at deploy time: the IAM policies are scoped to the prefix, so an execution cannot move it.
- */
-export const DEPLOY_TIME_ONLY: readonly string[] = ['s3Prefix'];
+/** Settings fixed at deploy time, each with the reason an execution cannot change it. */
+const DEPLOY_TIME_REASONS: Readonly<Record<string, string>> = {
+  s3Prefix: 'the stack\'s IAM policies are scoped to it',
+  datasetRetentionDays: 'the data bucket\'s lifecycle rule applies it',
+};
+export const DEPLOY_TIME_ONLY: readonly string[] = Object.keys(DEPLOY_TIME_REASONS);
 
 /** Problems with a partial settings object, each naming the setting, the value and what is allowed. */
 export function settingsProblems(overrides: unknown, deployTime = true): string[] {
@@ -274,7 +281,7 @@ export function settingsProblems(overrides: unknown, deployTime = true): string[
     if (!SETTING_NAMES.includes(name)) {
       problems.push(`${name}: unknown setting; known settings are ${SETTING_NAMES.join(', ')}`);
     } else if (!deployTime && DEPLOY_TIME_ONLY.includes(name)) {
-      problems.push(`${name}: can only be set at deploy time (the stack's IAM policies are scoped to it), not per execution`);
+      problems.push(`${name}: can only be set at deploy time (${DEPLOY_TIME_REASONS[name]}), not per execution`);
     } else if (SCALAR_CHECKS[name]) {
       const problem = SCALAR_CHECKS[name](value);
       if (problem) problems.push(`${name}: ${describe(value)} ${problem}`);

@@ -3,6 +3,7 @@
  * responses that the branch's Choice states test.
  */
 import type { DescribeEndpointCommandOutput, DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
+import type { DatasetLocation } from './dataset';
 import type { VariantPlan } from './plan';
 import type { ExperimentSettings } from './settings';
 
@@ -30,6 +31,8 @@ export interface EndpointStatus {
 export interface VariantState {
   readonly variant: VariantPlan;
   readonly settings: ExperimentSettings;
+  /** The prepared dataset's training channels. */
+  readonly channels: DatasetLocation['channels'];
   readonly training?: TrainingStatus;
   readonly endpoint?: EndpointStatus;
 }

@@ -6,10 +6,10 @@ import { handler as createModel } from '../../lambda/create-model';
 import { handler as describeEndpoint } from '../../lambda/describe-endpoint';
 import { handler as describeTraining } from '../../lambda/describe-training';
 import { handler as evaluateEndpoint } from '../../lambda/evaluate-endpoint';
+import { handler as identifyDataset } from '../../lambda/identify-dataset';
 import { handler as planExecution } from '../../lambda/plan-execution';
 import { handler as prepareYear } from '../../lambda/prepare-year';
 import { handler as profileEventCodes } from '../../lambda/profile-event-codes';
-import { handler as removeStaleData } from '../../lambda/remove-stale-data';
 import { handler as startTraining } from '../../lambda/start-training';
 import { handler as writeReport } from '../../lambda/write-report';
 import { stateMachineDefinition } from './definition';
@@ -23,8 +23,8 @@ export type EventLog = EventLogs extends AsyncGenerator<infer Event> ? Event : n
 export const TASK_HANDLERS: Record<string, Handler> = {
   'Validate input and plan': planExecution,
   'Profile event codes': profileEventCodes,
+  'Identify dataset': identifyDataset,
   'Prepare year': prepareYear,
-  'Remove stale data': removeStaleData,
   'Start training job': startTraining,
   'Describe training job': describeTraining,
   'Create model': createModel,

@@ -1,0 +1,19 @@
+/**
+ * Workflow task, after the event codes are known: HEADs every source year and names the dataset they make, so
+ * that identical settings share prepared data and different settings never write into each other's.
+ * Event: { dataset: { dataPrefix, validationPercent, maxMalformedShare, retentionDays, years }, profile: { year, codes,
+ * sourceETag } }. Returns the dataset's id, prefix, channels, test key and one work item per year.
+ */
+import { identifyDataset, IdentifiedDataset, IdentifyDatasetRequest } from './core/dataset';
+import { newSourceS3Client, S3SourceReader } from './core/s3-streams';
+
+const sources = new S3SourceReader(newSourceS3Client(), 'Identify dataset');
+
+export interface IdentifyDatasetEvent {
+  readonly dataset: Omit<IdentifyDatasetRequest, 'profile'>;
+  readonly profile: IdentifyDatasetRequest['profile'];
+}
+
+export async function handler(event: IdentifyDatasetEvent): Promise<IdentifiedDataset> {
+  return identifyDataset(sources, { ...event.dataset, profile: event.profile });
+}
