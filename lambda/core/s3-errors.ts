@@ -38,14 +38,17 @@ export class S3RequestError extends Error {
   }
 }
 
+/** S3 error codes whose status is certain, for errors that arrive without their HTTP metadata. */
+const STATUS_BY_NAME: Readonly<Record<string, number>> = { NoSuchKey: 404, NotFound: 404, PreconditionFailed: 412 };
+
 export function httpStatusOf(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status ?? STATUS_BY_NAME[(error as { name?: string } | undefined)?.name ?? ''];
 }
 
 /** True for S3's two ways of saying an object does not exist (GetObject: NoSuchKey, HeadObject: NotFound). */
 export function isNotFound(error: unknown): boolean {
-  const name = (error as { name?: string } | undefined)?.name;
-  return name === 'NoSuchKey' || name === 'NotFound' || httpStatusOf(error) === 404;
+  return httpStatusOf(error) === 404;
 }
 
 function sdkNameOf(error: unknown): string | undefined {

@@ -35,11 +35,22 @@ function slice(bytes: Buffer, range: string | undefined): Buffer {
   return bytes.subarray(Number(match[1]), match[2] ? Number(match[2]) + 1 : undefined);
 }
 
-/** An in-memory S3 for whole-workflow runs: objects, multipart uploads, ranges, ETags and not-found errors. */
-export function fakeS3(initial: Record<string, string | Buffer> = {}) {
+/**
+ * An in-memory S3 for whole-workflow runs: objects, multipart uploads, ranges, ETags (and IfMatch), last-modified
+ * times, and not-found errors. `writtenAt` records when each object was last written; `now` is the clock writes use.
+ */
+export function fakeS3(initial: Record<string, string | Buffer> = {}, now: () => Date = () => new Date()) {
   const s3 = mockClient(S3Client);
   const objects = new Map<string, Buffer>(Object.entries(initial).map(([uri, body]) => [uri, Buffer.from(body)]));
+  const writtenAt = new Map<string, Date>([...objects.keys()].map((uri) => [uri, now()]));
+  const store = (uri: string, bytes: Buffer): void => {
+    objects.set(uri, bytes);
+    writtenAt.set(uri, now());
+  };
+  const preconditionFailed = () =>
+    Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
   const uploads = new Map<string, { key: string; parts: Map<number, Buffer> }>();
+  let uploadCount = 0;
   const key = (input: { Bucket?: string; Key?: string }): string => `s3://${input.Bucket}/${input.Key}`;
   const etag = (bytes: Buffer): string => `"${createHash('md5').update(bytes).digest('hex')}"`;
   const missing = (input: { Bucket?: string; Key?: string }) =>
@@ -48,17 +59,18 @@ export function fakeS3(initial: Record<string, string | Buffer> = {}) {
   s3.on(HeadObjectCommand).callsFake(async (input) => {
     const bytes = objects.get(key(input));
     if (!bytes) throw Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
-    return { ETag: etag(bytes), ContentLength: bytes.length };
+    return { ETag: etag(bytes), ContentLength: bytes.length, LastModified: writtenAt.get(key(input)) };
   });
   s3.on(GetObjectCommand).callsFake(async (input) => {
     const bytes = objects.get(key(input));
     if (!bytes) throw missing(input);
+    if (input.IfMatch !== undefined && input.IfMatch !== etag(bytes)) throw preconditionFailed();
     const body = slice(bytes, input.Range);
     return { ETag: etag(bytes), ContentLength: body.length, Body: s3Body(body) };
   });
   s3.on(PutObjectCommand).callsFake(async (input) => {
     const bytes = await bytesOf(input.Body);
-    objects.set(key(input), bytes);
+    store(key(input), bytes);
     return { ETag: etag(bytes) };
   });
   s3.on(DeleteObjectCommand).callsFake(async (input) => {
@@ -75,7 +87,8 @@ export function fakeS3(initial: Record<string, string | Buffer> = {}) {
     return { Contents: keys.map((uri) => ({ Key: uri.slice(`s3://${input.Bucket}/`.length) })), IsTruncated: false, KeyCount: keys.length };
   });
   s3.on(CreateMultipartUploadCommand).callsFake(async (input) => {
-    const uploadId = `upload-${uploads.size + 1}`;
+    // Never reused, so concurrent executions' uploads cannot be mixed up.
+    const uploadId = `upload-${(uploadCount += 1)}`;
     uploads.set(uploadId, { key: key(input), parts: new Map() });
     return { UploadId: uploadId, Bucket: input.Bucket, Key: input.Key };
   });
@@ -87,7 +100,7 @@ export function fakeS3(initial: Record<string, string | Buffer> = {}) {
   s3.on(CompleteMultipartUploadCommand).callsFake(async (input) => {
     const upload = uploads.get(input.UploadId!)!;
     const bytes = Buffer.concat([...upload.parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part));
-    objects.set(upload.key, bytes);
+    store(upload.key, bytes);
     uploads.delete(input.UploadId!);
     return { ETag: etag(bytes) };
   });
@@ -95,5 +108,5 @@ export function fakeS3(initial: Record<string, string | Buffer> = {}) {
     uploads.delete(input.UploadId!);
     return {};
   });
-  return { s3, objects, uploads };
+  return { s3, objects, uploads, writtenAt };
 }

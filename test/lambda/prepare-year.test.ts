@@ -8,8 +8,8 @@ import { handler } from '../../lambda/prepare-year';
 import { failingAfter, FIXTURE_CODES, FIXTURE_TEXT, keptRows, s3Body } from './s3-test-helpers';
 
 const s3 = mockClient(S3Client);
-const SOURCE = { bucket: 'gdelt-open-data', key: 'events/1979.csv' };
-const PREFIX = 'sagemaker/data_distribution_types';
+const SOURCE = { bucket: 'gdelt-open-data', key: 'events/1979.csv', eTag: '"source-etag"' };
+const PREFIX = 'sagemaker/data_distribution_types/datasets/0123456789abcdef';
 const TRAIN_EVENT = {
   source: SOURCE, year: 1979, kind: 'train' as const, codes: FIXTURE_CODES, validationPercent: 10, maxMalformedShare: 0.5, dataPrefix: PREFIX,
 };
@@ -21,9 +21,24 @@ function notFound(): Error {
 }
 
 function givenSource(body: Readable | string, eTag = '"source-etag"'): void {
-  s3.on(HeadObjectCommand, { Bucket: SOURCE.bucket }).resolves({ ETag: eTag });
   s3.on(GetObjectCommand, { Bucket: SOURCE.bucket }).callsFake(() => ({ ETag: eTag, Body: s3Body(body) }));
 }
+
+/** The data bucket as a rerun finds it: the manifest of an earlier run, and every object written at `writtenAt`. */
+function givenPrepared(manifest: string, writtenAt: Date): void {
+  s3.on(GetObjectCommand, { Bucket: 'data-bucket', Key: `${PREFIX}/manifests/1979.json` }).callsFake(() => ({ Body: s3Body(manifest) }));
+  s3.on(HeadObjectCommand, { Bucket: 'data-bucket' }).resolves({ LastModified: writtenAt });
+}
+
+async function firstRunManifest(): Promise<string> {
+  givenSource(FIXTURE_TEXT);
+  await handler(TRAIN_EVENT);
+  const manifest = s3.commandCalls(PutObjectCommand, { Key: `${PREFIX}/manifests/1979.json` })[0].args[0].input.Body as string;
+  s3.resetHistory();
+  return manifest;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
 
 beforeEach(() => {
   s3.reset();
@@ -67,10 +82,29 @@ describe('prepare-year handler', () => {
     });
   });
 
-  it('reads the source with the ETag it records, so the manifest describes the bytes read', async () => {
+  it('reads the source only if it still has the ETag that named the dataset', async () => {
     givenSource(FIXTURE_TEXT);
     await handler(TRAIN_EVENT);
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: SOURCE.bucket, Key: SOURCE.key, IfMatch: '"source-etag"' });
+    expect(s3).not.toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: SOURCE.bucket });
+  });
+
+  it('fails with SourceChanged and writes nothing when the source has other bytes than the dataset was named from', async () => {
+    // GIVEN GDELT replaced the object after "Identify dataset": S3 answers the IfMatch read with 412
+    s3.on(GetObjectCommand, { Bucket: SOURCE.bucket }).rejects(
+      Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } }),
+    );
+    // WHEN / THEN
+    await expect(handler(TRAIN_EVENT)).rejects.toMatchObject({
+      name: 'SourceChanged',
+      message: expect.stringMatching(/^Prepare year: S3 GetObject s3:\/\/gdelt-open-data\/events\/1979.csv failed with HTTP 412 PreconditionFailed: the source object changed/),
+    });
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    expect(s3).not.toHaveReceivedCommand(CreateMultipartUploadCommand);
+  });
+
+  it('rejects a work item without the source ETag, naming the field', async () => {
+    await expect(handler({ ...TRAIN_EVENT, source: { ...SOURCE, eTag: '' } })).rejects.toThrow(/source.eTag must be the ETag that named the dataset/);
   });
 
   it('writes the manifest last, with settings, source ETag, counts and output keys', async () => {
@@ -126,47 +160,92 @@ describe('prepare-year handler', () => {
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
   });
 
-  it('fails with SourceNotFound naming the object when the source does not exist', async () => {
-    s3.on(HeadObjectCommand, { Bucket: SOURCE.bucket }).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
+  it('fails with SourceNotFound naming the step, the object and the status when the source does not exist', async () => {
+    s3.on(GetObjectCommand, { Bucket: SOURCE.bucket }).rejects(notFound());
     await expect(handler(TRAIN_EVENT)).rejects.toMatchObject({
-      name: 'SourceNotFound', message: expect.stringContaining('s3://gdelt-open-data/events/1979.csv does not exist'),
+      name: 'SourceNotFound',
+      message: 'Prepare year: S3 GetObject s3://gdelt-open-data/events/1979.csv failed with HTTP 404 NoSuchKey: the source object does not exist; '
+        + 'check the year and the source bucket; The specified key does not exist.',
+    });
+  });
+
+  it('names the step, the object and the status when the data bucket refuses a HEAD, which has no error body', async () => {
+    // GIVEN a manifest to check the objects of, and HEADs answered 403 with no body: the SDK can only call that Unknown
+    const manifest = await firstRunManifest();
+    givenPrepared(manifest, new Date());
+    s3.on(HeadObjectCommand, { Bucket: 'data-bucket' }).rejects(Object.assign(new Error('UnknownError'), { name: 'Unknown', $metadata: { httpStatusCode: 403 } }));
+    // WHEN / THEN
+    await expect(handler(TRAIN_EVENT)).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: `Prepare year: S3 HeadObject s3://data-bucket/${PREFIX}/manifests/1979.json failed with HTTP 403 AccessDenied: `
+        + 'S3 sends no error details in reply to a HEAD request',
     });
   });
 
   it('skips the work when the manifest matches and the outputs exist', async () => {
-    // GIVEN a first run's manifest
-    givenSource(FIXTURE_TEXT);
-    const first = await handler(TRAIN_EVENT);
-    const manifest = s3.commandCalls(PutObjectCommand, { Key: `${PREFIX}/manifests/1979.json` })[0].args[0].input.Body as string;
-    s3.reset();
-    givenSource(FIXTURE_TEXT);
-    s3.on(GetObjectCommand, { Bucket: 'data-bucket', Key: `${PREFIX}/manifests/1979.json` }).callsFake(() => ({ Body: s3Body(manifest) }));
-    s3.on(HeadObjectCommand, { Bucket: 'data-bucket' }).resolves({});
+    // GIVEN a first run's manifest and outputs, written a day ago
+    const manifest = await firstRunManifest();
+    const firstCounts = JSON.parse(manifest).counts;
+    givenPrepared(manifest, new Date(Date.now() - DAY_MS));
     // WHEN
-    const second = await handler(TRAIN_EVENT);
+    const second = await handler({ ...TRAIN_EVENT, retentionDays: 30 });
     // THEN
-    expect(second).toEqual({ ...first, skipped: true });
+    expect(second).toMatchObject({ skipped: true, counts: firstCounts });
     expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Bucket: SOURCE.bucket });
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
   });
 
-  it('rebuilds when the settings changed, removing the old manifest first', async () => {
-    // GIVEN a manifest written with validationPercent 10
+  it('rebuilds a year whose objects would expire within two days, so it never expires under a running execution', async () => {
+    // GIVEN objects written 28.5 days ago in a bucket that expires them after 30 days
+    const manifest = await firstRunManifest();
     givenSource(FIXTURE_TEXT);
-    await handler(TRAIN_EVENT);
-    const manifest = s3.commandCalls(PutObjectCommand, { Key: `${PREFIX}/manifests/1979.json` })[0].args[0].input.Body as string;
-    s3.reset();
+    givenPrepared(manifest, new Date(Date.now() - 28.5 * DAY_MS));
+    // WHEN
+    const result = await handler({ ...TRAIN_EVENT, retentionDays: 30 });
+    // THEN every object is written again, which restarts its expiry
+    expect(result.skipped).toBe(false);
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: `${PREFIX}/manifests/1979.json` });
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: SOURCE.bucket, IfMatch: '"source-etag"' });
+  });
+
+  it('reuses a year written 27 days ago in a bucket that expires objects after 30 days', async () => {
+    const manifest = await firstRunManifest();
+    givenPrepared(manifest, new Date(Date.now() - 27 * DAY_MS));
+    const result = await handler({ ...TRAIN_EVENT, retentionDays: 30 });
+    expect(result.skipped).toBe(true);
+  });
+
+  it('rebuilds a year whose manifest is there but an output is gone, deleting nothing', async () => {
+    // GIVEN the manifest exists, but validation/1979.data does not
+    const manifest = await firstRunManifest();
     givenSource(FIXTURE_TEXT);
-    s3.on(GetObjectCommand, { Bucket: 'data-bucket' }).callsFake(() => ({ Body: s3Body(manifest) }));
-    s3.on(HeadObjectCommand, { Bucket: 'data-bucket' }).resolves({});
-    s3.on(PutObjectCommand).resolves({});
-    s3.on(DeleteObjectCommand).resolves({});
-    // WHEN run with 20%
-    const result = await handler({ ...TRAIN_EVENT, validationPercent: 20 });
+    givenPrepared(manifest, new Date());
+    s3.on(HeadObjectCommand, { Bucket: 'data-bucket', Key: `${PREFIX}/validation/1979.data` }).rejects(
+      Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }),
+    );
+    // WHEN
+    const result = await handler(TRAIN_EVENT);
     // THEN
     expect(result.skipped).toBe(false);
-    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: `${PREFIX}/manifests/1979.json` });
+    expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: `${PREFIX}/manifests/1979.json` });
+  });
+
+  it('keeps the outputs that completed when another fails to, and writes no manifest', async () => {
+    // GIVEN a source small enough for single PutObjects, where the validation output's PUT fails
+    givenSource(FIXTURE_TEXT);
+    s3.on(PutObjectCommand, { Key: `${PREFIX}/validation/1979.data` }).rejects(
+      Object.assign(new Error('We encountered an internal error'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }),
+    );
+    // WHEN
+    await expect(handler(TRAIN_EVENT)).rejects.toMatchObject({
+      name: 'InternalError',
+      message: expect.stringMatching(/^Prepare year: S3 multipart upload s3:\/\/data-bucket\/.*\/validation\/1979.data failed with HTTP 500 InternalError/),
+    });
+    // THEN the train output, correct and possibly in use by another execution of this dataset, stays
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: `${PREFIX}/train/1979.data` });
+    expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
+    expect(s3).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `${PREFIX}/manifests/1979.json` });
   });
 
   it('rejects a request with an invalid kind, naming the field', async () => {

@@ -30,7 +30,7 @@ describe('profile-event-codes handler', () => {
       year: 1979, codes: FIXTURE_CODES, sourceETag: '"etag-1979"', skipped: false,
       counts: { read: 501, profiled: 501, wrongColumnCount: 0, emptyEventCode: 0, distinctEventCodes: 86 },
     });
-    const manifest = s3.commandCalls(PutObjectCommand, { Bucket: 'data-bucket', Key: 'prefix/manifests/profile-1979.json' });
+    const manifest = s3.commandCalls(PutObjectCommand, { Bucket: 'data-bucket', Key: 'prefix/profiles/1979.json' });
     expect(JSON.parse(manifest[0].args[0].input.Body as string)).toMatchObject({ codes: FIXTURE_CODES, source: { eTag: '"etag-1979"' } });
   });
 
@@ -63,9 +63,13 @@ describe('profile-event-codes handler', () => {
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'NotGdeltData' });
   });
 
-  it('fails with SourceNotFound naming s3://bucket/key', async () => {
-    s3.on(HeadObjectCommand, { Bucket: SOURCE.bucket }).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
-    await expect(handler(EVENT)).rejects.toThrow('source object s3://gdelt-open-data/events/1979.csv does not exist');
+  it('fails with SourceNotFound naming the step, s3://bucket/key and the status', async () => {
+    s3.on(HeadObjectCommand, { Bucket: SOURCE.bucket }).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
+    await expect(handler(EVENT)).rejects.toMatchObject({
+      name: 'SourceNotFound',
+      message: 'Profile event codes: S3 HeadObject s3://gdelt-open-data/events/1979.csv failed with HTTP 404 NotFound: '
+        + 'the source object does not exist; check the year and the source bucket; S3 sends no error details in reply to a HEAD request',
+    });
   });
 
   it('rejects a maxMalformedShare outside 0..1', async () => {

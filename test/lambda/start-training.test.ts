@@ -35,7 +35,7 @@ describe('start-training handler', () => {
           DataSource: {
             S3DataSource: {
               S3DataType: 'S3Prefix',
-              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/train/',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/train/',
               S3DataDistributionType: 'ShardedByS3Key',
             },
           },
@@ -47,7 +47,7 @@ describe('start-training handler', () => {
           DataSource: {
             S3DataSource: {
               S3DataType: 'S3Prefix',
-              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/validation/',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/validation/',
               S3DataDistributionType: 'FullyReplicated',
             },
           },

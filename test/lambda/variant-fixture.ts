@@ -7,6 +7,9 @@ export const IMAGE = '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learne
 export const STACK_NAME = 'DistributedTrainingExperiment';
 export const BUCKET = 'experiment-data-bucket';
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/experiment-sagemaker-role';
+/** The training channels of a prepared dataset, as "Identify dataset" returns them. */
+export const DATASET_PREFIX = 'sagemaker/data_distribution_types/datasets/0123456789abcdef';
+export const CHANNELS = { train: `${DATASET_PREFIX}/train/`, validation: `${DATASET_PREFIX}/validation/` };
 
 export const DEFAULTS: ExperimentSettings = {
   ...WORKSHOP_DEFAULTS,
@@ -29,5 +32,5 @@ export function variantState(variantName = 'sharded', extra: Partial<VariantStat
   const plan = planFor();
   const variant = plan.variants.find((candidate) => candidate.name === variantName);
   if (!variant) throw new Error(`no variant ${variantName} in the default plan`);
-  return { variant, settings: plan.settings, ...extra };
+  return { variant, settings: plan.settings, channels: CHANNELS, ...extra };
 }

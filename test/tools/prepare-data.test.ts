@@ -19,16 +19,21 @@ function options(extra: Partial<ReturnType<typeof parseOptions>> = {}) {
 }
 
 describe('prepare-data tool', () => {
-  it('writes the bucket layout locally: train/validation for the first year, test for the highest', async () => {
+  it('writes the bucket layout locally: one dataset, train/validation for the first year, test for the highest', async () => {
     // WHEN
     const results = await prepareData(options(), () => undefined);
     // THEN
     const out = path.join(work, 'out');
     expect(results.map((result) => [result.year, result.kind])).toEqual([[1979, 'train'], [1984, 'test']]);
-    expect(readdirSync(out).sort()).toEqual(['manifests', 'test', 'train', 'validation']);
-    expect(readFileSync(path.join(out, 'train/1979.data')).length).toBe(144 * results[0].counts.train);
-    expect(readFileSync(path.join(out, 'test/1984.csv'), 'utf8').split('\n')).toHaveLength(results[1].counts.test + 1);
-    expect(readdirSync(path.join(out, 'manifests')).sort()).toEqual(['1979.json', '1984.json', 'profile-1979.json']);
+    expect(readdirSync(out).sort()).toEqual(['datasets', 'profiles']);
+    const [id] = readdirSync(path.join(out, 'datasets'));
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    const dataset = path.join(out, 'datasets', id);
+    expect(readdirSync(dataset).sort()).toEqual(['manifests', 'test', 'train', 'validation']);
+    expect(readFileSync(path.join(dataset, 'train/1979.data')).length).toBe(144 * results[0].counts.train);
+    expect(readFileSync(path.join(dataset, 'test/1984.csv'), 'utf8').split('\n')).toHaveLength(results[1].counts.test + 1);
+    expect(readdirSync(path.join(dataset, 'manifests')).sort()).toEqual(['1979.json', '1984.json']);
+    expect(readdirSync(path.join(out, 'profiles'))).toEqual(['1979.json']);
   });
 
   it('skips every step on a rerun with the same files and settings', async () => {
@@ -49,8 +54,9 @@ describe('prepare-data tool', () => {
   it('leaves no output under the real name when a file is not GDELT', async () => {
     writeFileSync(path.join(work, '1984.csv'), 'a,b\nc,d\n');
     await expect(prepareData(options(), () => undefined)).rejects.toMatchObject({ name: 'NotGdeltData' });
-    expect(existsSync(path.join(work, 'out/test/1984.data'))).toBe(false);
-    expect(readdirSync(path.join(work, 'out/test'))).toEqual([]);
+    const [id] = readdirSync(path.join(work, 'out/datasets'));
+    expect(existsSync(path.join(work, 'out/datasets', id, 'test/1984.data'))).toBe(false);
+    expect(readdirSync(path.join(work, 'out/datasets', id, 'test'))).toEqual([]);
   });
 
   it('rejects a file whose name is not <year>.csv', async () => {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { fakeEndpoints } from '../helpers/fake-endpoints';
 import { fakeS3 } from '../helpers/fake-s3';
 import { EndpointScript, TrainingScript, completingJob, fakeSageMaker, throttled, variantOf } from '../helpers/fake-sagemaker';
-import { HANDLER_ENV, runWorkflow } from '../helpers/local-workflow';
+import { HANDLER_ENV, runWorkflow, WorkflowRun } from '../helpers/local-workflow';
 
 const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
 const PREFIX = 'sagemaker/data_distribution_types';
@@ -45,9 +45,12 @@ afterEach(() => {
   s3.s3.restore();
 });
 
+/** Where a run's prepared dataset is, as s3://bucket/key. */
+const datasetOf = (run: WorkflowRun): string => `s3://${HANDLER_ENV.DATA_BUCKET}/${run.output!.dataset as string}`;
+
 /** Labels of the prepared test CSV, read back independently of the code that wrote it. */
-function testLabels(): number[] {
-  const csv = s3.objects.get(`${DATA}/test/1984.csv`)!.toString('utf8');
+function testLabels(dataset: string): number[] {
+  const csv = s3.objects.get(`${dataset}/test/1984.csv`)!.toString('utf8');
   return csv.split('\n').filter(Boolean).map((line) => Number(line.split(',')[0]));
 }
 
@@ -62,16 +65,18 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     // THEN it succeeds and every stage left its mark
     expect(run.error).toBeUndefined();
     const output = run.output!;
+    const dataset = datasetOf(run);
+    expect(dataset).toMatch(new RegExp(`^${DATA}/datasets/[0-9a-f]{16}$`));
     for (const year of [1979, 1980, 1981, 1982, 1983]) {
-      expect(s3.objects.has(`${DATA}/train/${year}.data`)).toBe(true);
-      expect(s3.objects.has(`${DATA}/validation/${year}.data`)).toBe(true);
+      expect(s3.objects.has(`${dataset}/train/${year}.data`)).toBe(true);
+      expect(s3.objects.has(`${dataset}/validation/${year}.data`)).toBe(true);
     }
-    expect(s3.objects.has(`${DATA}/test/1984.data`)).toBe(true);
+    expect(s3.objects.has(`${dataset}/test/1984.data`)).toBe(true);
     expect(sagemaker).toHaveReceivedCommandTimes(CreateTrainingJobCommand, 2);
     expect(sagemaker).toHaveReceivedCommandTimes(CreateEndpointCommand, 2);
 
     // AND each variant's evaluation is the MSE of its constant prediction over every test row
-    const labels = testLabels();
+    const labels = testLabels(dataset);
     const variants = output.variants as Array<{ name: string; endpointName: string; evaluation: { rowsScored: number; mse: number; mae: number } }>;
     expect(variants.map((variant) => variant.name)).toEqual(['replicated', 'sharded']);
     for (const variant of variants) {
@@ -140,41 +145,22 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     expect(skipped(second)).toEqual([true, true, true, true, true, true]);
   });
 
-  it('rebuilds the training years when the split changes, and keeps the test year, which does not depend on it', async () => {
+  it('prepares a changed split as a new dataset, and leaves the earlier dataset as it was', async () => {
+    // GIVEN a first run with the default split
     givenSageMaker(defaultJobs());
-    await runWorkflow({}, 'run-1');
+    const first = await runWorkflow({}, 'run-1');
+    const before = new Map([...s3.objects].filter(([uri]) => uri.startsWith(datasetOf(first))));
     sagemaker.restore();
     runtime.restore();
     givenSageMaker(defaultJobs());
 
+    // WHEN a run sends 20% to validation
     const rerun = await runWorkflow({ validationPercent: 20 }, 'run-2');
 
-    const years = rerun.output!.data as Array<{ year: number; skipped: boolean }>;
-    expect(years.map((year) => [year.year, year.skipped])).toEqual([
-      [1979, false],
-      [1980, false],
-      [1981, false],
-      [1982, false],
-      [1983, false],
-      [1984, true],
-    ]);
-  });
-
-  it('removes the objects of training years no longer in the settings, so SageMaker cannot read them', async () => {
-    // GIVEN an earlier run prepared 1979-1983
-    givenSageMaker(defaultJobs());
-    await runWorkflow({}, 'run-1');
-    sagemaker.restore();
-    runtime.restore();
-    givenSageMaker(defaultJobs());
-
-    // WHEN a run trains on three years only
-    const run = await runWorkflow({ trainingYears: [1979, 1980, 1981], instanceCount: 3 }, 'run-2');
-
-    // THEN the channel prefixes hold exactly those years
-    expect(run.error).toBeUndefined();
-    const channelKeys = [...s3.objects.keys()].filter((uri) => /\/(train|validation)\//.test(uri)).map((uri) => uri.slice(DATA.length + 1)).sort();
-    expect(channelKeys).toEqual(['train/1979.data', 'train/1980.data', 'train/1981.data', 'validation/1979.data', 'validation/1980.data', 'validation/1981.data']);
+    // THEN every year is prepared again, in another dataset, and the first dataset is untouched
+    expect(datasetOf(rerun)).not.toBe(datasetOf(first));
+    expect((rerun.output!.data as Array<{ skipped: boolean }>).map((year) => year.skipped)).toEqual([false, false, false, false, false, false]);
+    expect(new Map([...s3.objects].filter(([uri]) => uri.startsWith(datasetOf(first))))).toEqual(before);
   });
 
   it('fails with SageMaker\'s reason when a training job fails, after cleaning up', async () => {
@@ -276,7 +262,7 @@ describe('the whole experiment, run locally from the synthesized definition', ()
 
     const run = await runWorkflow({ instanceCount: 0, epochs: 4 });
 
-    expect(run.statesEntered).toEqual(['Validate input and plan', 'Cause from a Lambda? (input)', 'Execution input rejected']);
+    expect(run.statesEntered).toEqual(['Start experiment', 'Validate input and plan', 'Cause from a Lambda? (input)', 'Execution input rejected']);
     expect(run.error?.name).toBe('InvalidSettings');
     expect(run.error?.message).toMatch(/instanceCount: 0 must be an integer from 1 to 100/);
     expect(run.error?.message).toMatch(/epochs: unknown setting/);

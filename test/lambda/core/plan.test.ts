@@ -56,9 +56,17 @@ describe('planExecution input', () => {
     expect(() => planFor({ instanceCount: 0 })).toThrow(/instanceCount: 0 must be an integer from 1 to 100/);
   });
 
-  it('rejects input that is not an object', () => {
+  it.each<[string, unknown]>([
+    ['a list', [{ trainingYears: [1980] }]],
+    ['a string', 'sharded'],
+    ['a number', 42],
+    ['true', true],
+  ])('rejects %s: the input must be a JSON object', (_, input) => {
     // GIVEN / WHEN / THEN
-    expect(() => planFor('sharded')).toThrow(/settings must be a JSON object, got "sharded"/);
+    expect(caughtBy(() => planFor(input)).message).toBe(
+      'Invalid execution input:\n- the execution input must be a JSON object of settings to override (or {} for the deployed settings), '
+      + `got ${JSON.stringify(input)}`,
+    );
   });
 
   it('fails with an error named InvalidSettings, which the workflow catches by name', () => {
@@ -151,16 +159,14 @@ describe('planExecution data and report', () => {
     // THEN
     const prefix = 'sagemaker/data_distribution_types';
     expect(data.profile).toEqual({ source: { bucket: 'gdelt-open-data', key: 'events/1979.csv' }, year: 1979, dataPrefix: prefix, maxMalformedShare: 0.5 });
-    const work = (year: number, kind: string) => ({
-      source: { bucket: 'gdelt-open-data', key: `events/${year}.csv` },
-      year,
-      kind,
+    const year = (y: number, kind: string) => ({ year: y, kind, source: { bucket: 'gdelt-open-data', key: `events/${y}.csv` } });
+    expect(data.dataset).toEqual({
+      dataPrefix: prefix,
       validationPercent: 10,
       maxMalformedShare: 0.5,
-      dataPrefix: prefix,
+      retentionDays: 30,
+      years: [year(1979, 'train'), year(1980, 'train'), year(1981, 'train'), year(1982, 'train'), year(1983, 'train'), year(1984, 'test')],
     });
-    expect(data.years).toEqual([work(1979, 'train'), work(1980, 'train'), work(1981, 'train'), work(1982, 'train'), work(1983, 'train'), work(1984, 'test')]);
-    expect(data.testKey).toBe('sagemaker/data_distribution_types/test/1984.csv');
   });
 
   it('profiles the earliest training year even when the years are given out of order', () => {
@@ -168,14 +174,14 @@ describe('planExecution data and report', () => {
     const { data } = planFor({ trainingYears: [1990, 1988, 1989, 1987, 1986], testYear: 1991 });
     // THEN
     expect(data.profile.year).toBe(1986);
-    expect(data.years.map(({ year, kind }) => `${kind}:${year}`)).toEqual(['train:1986', 'train:1987', 'train:1988', 'train:1989', 'train:1990', 'test:1991']);
+    expect(data.dataset.years.map(({ year, kind }) => `${kind}:${year}`)).toEqual(['train:1986', 'train:1987', 'train:1988', 'train:1989', 'train:1990', 'test:1991']);
   });
 
-  it('passes the execution input to the data work items', () => {
+  it('passes the execution input to the dataset request', () => {
     // GIVEN / WHEN
     const { data } = planFor({ validationPercent: 20, maxMalformedShare: 0.1 });
     // THEN
-    expect(data.years[0]).toMatchObject({ validationPercent: 20, maxMalformedShare: 0.1 });
+    expect(data.dataset).toMatchObject({ validationPercent: 20, maxMalformedShare: 0.1 });
   });
 
   it('writes the report under the execution name and records the stack', () => {

@@ -1,5 +1,5 @@
 import { dataUri, endpointConfigRequest, endpointRequest, modelRequest, trainingJobRequest } from '../../../lambda/core/requests';
-import { BUCKET, EXECUTION, IMAGE, ROLE_ARN, STACK_NAME, planFor } from '../variant-fixture';
+import { BUCKET, CHANNELS, EXECUTION, IMAGE, ROLE_ARN, STACK_NAME, planFor } from '../variant-fixture';
 
 const DEPLOYMENT = { bucketName: BUCKET, roleArn: ROLE_ARN };
 const ARTIFACT = `s3://${BUCKET}/sagemaker/data_distribution_types/linear-sharded-x/output/model.tar.gz`;
@@ -16,7 +16,7 @@ describe('trainingJobRequest', () => {
     const plan = planFor({});
     const replicated = plan.variants[0];
     // WHEN
-    const request = trainingJobRequest(replicated, plan.settings, DEPLOYMENT);
+    const request = trainingJobRequest(replicated, plan.settings, DEPLOYMENT, CHANNELS);
     // THEN
     expect(request).toEqual({
       TrainingJobName: replicated.jobName,
@@ -28,7 +28,7 @@ describe('trainingJobRequest', () => {
           DataSource: {
             S3DataSource: {
               S3DataType: 'S3Prefix',
-              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/train/',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/train/',
               S3DataDistributionType: 'FullyReplicated',
             },
           },
@@ -40,7 +40,7 @@ describe('trainingJobRequest', () => {
           DataSource: {
             S3DataSource: {
               S3DataType: 'S3Prefix',
-              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/validation/',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/validation/',
               S3DataDistributionType: 'FullyReplicated',
             },
           },
@@ -72,7 +72,7 @@ describe('trainingJobRequest', () => {
     const plan = planFor({});
     const sharded = plan.variants[1];
     // WHEN
-    const request = trainingJobRequest(sharded, plan.settings, DEPLOYMENT);
+    const request = trainingJobRequest(sharded, plan.settings, DEPLOYMENT, CHANNELS);
     // THEN
     expect(request).toEqual({
       TrainingJobName: sharded.jobName,
@@ -84,7 +84,7 @@ describe('trainingJobRequest', () => {
           DataSource: {
             S3DataSource: {
               S3DataType: 'S3Prefix',
-              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/train/',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/train/',
               S3DataDistributionType: 'ShardedByS3Key',
             },
           },
@@ -96,7 +96,7 @@ describe('trainingJobRequest', () => {
           DataSource: {
             S3DataSource: {
               S3DataType: 'S3Prefix',
-              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/validation/',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/validation/',
               S3DataDistributionType: 'FullyReplicated',
             },
           },
@@ -127,7 +127,7 @@ describe('trainingJobRequest', () => {
     // GIVEN
     const plan = planFor({});
     // WHEN
-    const request = trainingJobRequest(plan.variants[1], plan.settings, DEPLOYMENT);
+    const request = trainingJobRequest(plan.variants[1], plan.settings, DEPLOYMENT, CHANNELS);
     // THEN
     for (const channel of request.InputDataConfig ?? []) expect(channel).not.toHaveProperty('ContentType');
   });
@@ -140,7 +140,7 @@ describe('trainingJobRequest', () => {
       variants: [{ name: 'more-epochs', trainDistribution: 'ShardedByS3Key', instanceCount: 4, instanceType: 'ml.c5.2xlarge', hyperparameters: { epochs: 6 } }],
     });
     // WHEN
-    const request = trainingJobRequest(plan.variants[0], plan.settings, DEPLOYMENT);
+    const request = trainingJobRequest(plan.variants[0], plan.settings, DEPLOYMENT, CHANNELS);
     // THEN
     expect(request.ResourceConfig).toEqual({ InstanceCount: 4, InstanceType: 'ml.c5.2xlarge', VolumeSizeInGB: 30 });
     expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 3600 });
@@ -205,8 +205,8 @@ describe('endpointRequest', () => {
 });
 
 describe('dataUri', () => {
-  it('points at a channel folder under the prefix, with a trailing slash', () => {
+  it('points at a key of the data bucket', () => {
     // GIVEN / WHEN / THEN
-    expect(dataUri(DEPLOYMENT, planFor({}).settings, 'test')).toBe('s3://experiment-data-bucket/sagemaker/data_distribution_types/test/');
+    expect(dataUri(DEPLOYMENT, CHANNELS.train)).toBe('s3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/train/');
   });
 });

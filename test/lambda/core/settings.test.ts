@@ -32,6 +32,7 @@ describe('WORKSHOP_DEFAULTS', () => {
       endpointInstanceType: 'ml.m4.xlarge',
       endpointInstanceCount: 1,
       s3Prefix: 'sagemaker/data_distribution_types',
+      datasetRetentionDays: 30,
       variants: [
         { name: 'replicated', trainDistribution: 'FullyReplicated' },
         { name: 'sharded', trainDistribution: 'ShardedByS3Key' },
@@ -63,6 +64,8 @@ describe('resolveSettings rejects each invalid setting, naming the setting, the 
     ['s3Prefix', '/data', /s3Prefix: "\/data" must be an S3 key prefix of up to 200 characters .* no leading or trailing slash/],
     ['s3Prefix', 'data/', /s3Prefix: "data\/" must be an S3 key prefix/],
     ['s3Prefix', 'my data', /s3Prefix: "my data" must be an S3 key prefix/],
+    ['datasetRetentionDays', 2, /datasetRetentionDays: 2 must be an integer from 3 to 3650/],
+    ['datasetRetentionDays', 7.5, /datasetRetentionDays: 7.5 must be an integer from 3 to 3650/],
     ['testYear', 1978, /testYear: 1978 must be an integer from 1979 to 2005/],
     ['testYear', 2006, /testYear: 2006 must be an integer from 1979 to 2005/],
     ['validationPercent', 0, /validationPercent: 0 must be an integer from 1 to 50/],
@@ -332,9 +335,9 @@ describe('merging overrides', () => {
 });
 
 describe('deploy-time-only settings', () => {
-  it('names s3Prefix as deploy-time only', () => {
+  it('names s3Prefix and datasetRetentionDays as deploy-time only', () => {
     // GIVEN / WHEN / THEN
-    expect(DEPLOY_TIME_ONLY).toEqual(['s3Prefix']);
+    expect(DEPLOY_TIME_ONLY).toEqual(['s3Prefix', 'datasetRetentionDays']);
   });
 
   it('accepts s3Prefix at deploy time', () => {
@@ -346,6 +349,13 @@ describe('deploy-time-only settings', () => {
     // GIVEN / WHEN / THEN
     expect(() => resolveSettings(BASE, { s3Prefix: 'elsewhere' }, 'execution input')).toThrow(
       /^Invalid execution input:\n- s3Prefix: can only be set at deploy time/,
+    );
+  });
+
+  it('rejects datasetRetentionDays in execution input, since the bucket\'s lifecycle rule applies it', () => {
+    // GIVEN / WHEN / THEN
+    expect(() => resolveSettings(BASE, { datasetRetentionDays: 7 }, 'execution input')).toThrow(
+      /^Invalid execution input:\n- datasetRetentionDays: can only be set at deploy time \(the data bucket's lifecycle rule applies it\)/,
     );
   });
 });
