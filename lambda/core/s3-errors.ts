@@ -68,10 +68,10 @@ export function s3RequestError(request: S3Request, error: unknown, meanings: Sta
   const sdkName = sdkNameOf(error);
   const meaning = status === undefined ? undefined : meanings[status];
   const name = meaning?.name ?? sdkName ?? (status === undefined ? undefined : NAMES_BY_STATUS[status]) ?? 'S3Error';
-  const response = status === undefined ? 'without an HTTP response' : `with HTTP ${status}`;
   const code = sdkName ?? (status === undefined ? undefined : NAMES_BY_STATUS[status]);
+  const response = status === undefined ? `without an HTTP response${code ? ` (${code})` : ''}` : `with HTTP ${status}${code ? ` ${code}` : ''}`;
   const details = [meaning?.hint, detailOf(error, request, sdkName)].filter(Boolean).join('; ');
-  const message = `${request.step}: S3 ${request.operation} s3://${request.bucket}/${request.key} failed ${response}${code ? ` ${code}` : ''}: ${details}`;
+  const message = `${request.step}: S3 ${request.operation} s3://${request.bucket}/${request.key} failed ${response}: ${details}`;
   return new S3RequestError(message, name, request, status, { cause: error });
 }
 

@@ -32,6 +32,16 @@ beforeEach(() => {
 });
 
 describe('evaluate-endpoint handler', () => {
+  it('names the step, the test CSV and the status when the read fails', async () => {
+    // GIVEN the dataset's test CSV has expired from the bucket
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }));
+    // WHEN / THEN
+    await expect(handler(EVENT)).rejects.toMatchObject({
+      name: 'NoSuchKey',
+      message: `Evaluate endpoint: S3 GetObject s3://data-bucket/${EVENT.testKey} failed with HTTP 404 NoSuchKey: The specified key does not exist.`,
+    });
+  });
+
   it('sends the features only, as text/csv asking for JSON, to the named endpoint', async () => {
     // GIVEN
     s3.on(GetObjectCommand).resolves({ Body: objectBody(TEST_CSV) });

@@ -1,6 +1,20 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { stateMachineDefinition } from '../helpers/definition';
 import { buildStack, synthTemplate } from '../helpers/stack';
+
+type State = { Type: string; Retry?: unknown[]; ItemProcessor?: { States: Record<string, State> }; Iterator?: { States: Record<string, State> } };
+
+/** Every state, including those inside Map states. */
+function collectStates(definition: { States?: Record<string, State> } | Record<string, unknown>): Record<string, State> {
+  const found: Record<string, State> = {};
+  for (const [name, state] of Object.entries((definition as { States: Record<string, State> }).States)) {
+    found[name] = state;
+    const inner = state.ItemProcessor ?? state.Iterator;
+    if (inner) Object.assign(found, collectStates(inner));
+  }
+  return found;
+}
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
 
@@ -25,7 +39,19 @@ describe('data bucket', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })] },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })]) },
+    });
+  });
+
+  it('expires prepared datasets after datasetRetentionDays, 30 by default', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([{ Id: 'expire-prepared-datasets', Prefix: 'sagemaker/data_distribution_types/datasets/', ExpirationInDays: 30, Status: 'Enabled' }]),
+      },
+    });
+    const week = synthTemplate({ context: { experiment: { datasetRetentionDays: 7, s3Prefix: 'experiments/linear' } } });
+    week.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'experiments/linear/datasets/', ExpirationInDays: 7 })]) },
     });
   });
 
@@ -127,6 +153,33 @@ describe('task functions', () => {
     for (const statement of sagemaker) {
       for (const resource of [statement.Resource].flat()) expect(JSON.stringify(resource)).toMatch(/:(training-job|model|endpoint-config|endpoint)\/linear-\*/);
     }
+  });
+});
+
+describe('data preparation', () => {
+  it('never deletes prepared data, which executions with the same settings share', () => {
+    const deletes = statementsOf(template).filter((statement) =>
+      actionsOf(statement).includes('s3:DeleteObject') && JSON.stringify(statement.Resource).includes('DataBucket'));
+    // Only the bucket's own auto-delete on destroy may delete objects.
+    expect(deletes.every((statement) => statement.policy.includes('AutoDelete'))).toBe(true);
+  });
+});
+
+describe('workflow tasks', () => {
+  it('retry a function that crashed or timed out once, since every task is idempotent', () => {
+    const taskStates = Object.values(collectStates(stateMachineDefinition(template))).filter((state) => state.Type === 'Task');
+    expect(taskStates.length).toBeGreaterThanOrEqual(12);
+    for (const state of taskStates) {
+      expect(state.Retry).toEqual(expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: ['Lambda.Unknown', 'Sandbox.Timedout'], MaxAttempts: 1 }),
+      ]));
+    }
+  });
+
+  it('start with a state that makes the state a JSON object, whatever the execution input', () => {
+    const definition = stateMachineDefinition(template) as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    expect(definition.StartAt).toBe('Start experiment');
+    expect(definition.States['Start experiment']).toEqual({ Type: 'Pass', Result: {}, Next: 'Validate input and plan' });
   });
 });
 
