@@ -5,7 +5,7 @@
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { requiredEnv } from './core/environment';
 import { PreflightFailed, PreflightRequest, PreflightResult, quotaFindings, quotaNeeds, sourceProblem } from './core/preflight';
-import { newSourceS3Client } from './core/s3-streams';
+import { newSourceS3Client } from './core/source-client';
 import { readQuotas } from './core/service-quotas';
 import { sourceFailures } from './core/source-objects';
 

@@ -15,10 +15,7 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 /** Parts uploaded concurrently per output; each holds one part in memory. */
 export const DEFAULT_QUEUE_SIZE = 2;
 
-/** The GDELT bucket is in us-east-1; following redirects also lets a source bucket elsewhere work. */
-export function newSourceS3Client(): S3Client {
-  return new S3Client({ region: 'us-east-1', followRegionRedirects: true });
-}
+export { newSourceS3Client } from './source-client';
 
 function s3Uri(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
