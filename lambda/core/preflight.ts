@@ -93,7 +93,10 @@ function trainingSetting(request: PreflightRequest, type: string): string {
   return `the instanceType of variant ${named.join(', ')}`;
 }
 
-/** The SageMaker quotas this execution needs, in the order its steps need them. */
+/**
+ * The SageMaker quotas this execution needs, in the order its steps need them. (Managed spot training would count
+ * against "<type> for spot training job usage" instead; no variant trains on spot instances.)
+ */
 export function quotaNeeds(request: PreflightRequest): QuotaNeed[] {
   const maxParallel = request.maxParallelVariants ?? request.variants.length;
   const needs: QuotaNeed[] = [];
