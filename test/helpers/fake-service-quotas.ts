@@ -15,8 +15,8 @@ export interface FakeQuota {
   readonly applied?: number;
 }
 
-// Codes of the account-wide quotas as Service Quotas lists them; the per-type codes are stand-ins (the preflight
-// looks quotas up by name, so only their consistency matters).
+// The preflight looks quotas up by name, so codes only need to be consistent here: the account-wide ones are those
+// public listings of SageMaker quotas show, the per-type ones are stand-ins.
 export const QUOTA_CODES: Record<string, string> = {
   'Maximum number of instances per training job': 'L-622CFD70',
   'Number of instances across all training jobs': 'L-00C91CB5',
