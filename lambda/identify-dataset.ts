@@ -5,7 +5,7 @@
  * sourceETag } }. Returns the dataset's id, prefix, channels, test key and one work item per year.
  */
 import { identifyDataset, IdentifiedDataset, IdentifyDatasetRequest } from './core/dataset';
-import { newSourceS3Client, S3SourceReader } from './core/s3-streams';
+import { newSourceS3Client, S3SourceReader } from './core/source-client';
 
 const sources = new S3SourceReader(newSourceS3Client(), 'Identify dataset');
 

@@ -25,6 +25,8 @@ export interface WriteReportEvent {
   readonly cleanup?: ExecutionCleanUpResult;
   /** Data-preparation counts, copied into report.json as they are. */
   readonly data?: unknown;
+  /** Checks the preflight could not make (e.g. Service Quotas denied). */
+  readonly warnings?: readonly string[];
 }
 
 /** Adds to each variant's hosting record when the clean-up step deleted its endpoint. */
@@ -61,6 +63,7 @@ export async function handler(event: WriteReportEvent): Promise<WriteReportResul
     pricesSource: pricesSourceFor(event),
     variants: withDeletionTimes(event.variants, event.cleanup),
     data: event.data,
+    warnings: event.warnings ?? [],
   });
   const objects = [
     { key: `${prefix}/report.svg`, contentType: 'image/svg+xml', body: renderSvg(report) },

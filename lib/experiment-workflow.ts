@@ -35,8 +35,8 @@ const MAX_YEARS_IN_PARALLEL = 6;
 
 /**
  * The experiment as a state machine, top to bottom:
- * plan -> profile event codes -> identify the dataset -> prepare its years -> (per variant, in parallel) train -> host
- * -> evaluate each endpoint -> clean up -> report.
+ * plan -> preflight -> profile event codes -> identify the dataset -> prepare its years -> (per variant, in parallel)
+ * train -> host -> evaluate each endpoint -> clean up -> report.
  * Every SageMaker wait is a Wait -> Describe -> Choice loop with a bound; no Lambda ever waits.
  * Any failure after the plan cleans up what the execution created, then fails with the original cause.
  */
@@ -66,6 +66,12 @@ export class ExperimentWorkflow extends Construct {
       this.readableCause(' (input)', new sfn.Fail(this, 'Execution input rejected', { errorPath: '$.error.Error', causePath: '$.error.Cause' })),
       { resultPath: '$.error' },
     );
+    const preflight = this.preflight();
+    // Nothing exists yet either when the preflight finds a problem: no clean-up, just every problem named.
+    preflight.addCatch(
+      this.readableCause(' (preflight)', new sfn.Fail(this, 'Preflight failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' })),
+      { resultPath: '$.error' },
+    );
     const guarded = <T extends tasks.LambdaInvoke | sfn.Map>(state: T): T => {
       state.addCatch(failed, { resultPath: '$.error' });
       return state;
@@ -82,6 +88,7 @@ export class ExperimentWorkflow extends Construct {
 
     const definition = start
       .next(plan)
+      .next(preflight)
       .next(guarded(this.profileEventCodes()))
       .next(guarded(this.identifyDataset()))
       .next(guarded(this.prepareYears()))
@@ -109,6 +116,21 @@ export class ExperimentWorkflow extends Construct {
       'Step Functions grants lambda:InvokeFunction on each task function and its versions.',
     );
     acknowledgeWildcardResources(this.stateMachine, ['*'], 'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.');
+  }
+
+  /** Quotas and source objects, checked before any data is read or any SageMaker resource created. */
+  private preflight(): tasks.LambdaInvoke {
+    return this.invoke('Preflight', this.fns.preflight, {
+      payload: sfn.TaskInput.fromObject({
+        enabled: objectAt('$.settings.preflight'),
+        instanceType: stringAt('$.settings.instanceType'),
+        variants: objectAt('$.variants'),
+        endpointInstanceType: stringAt('$.settings.endpointInstanceType'),
+        endpointInstanceCount: numberAt('$.settings.endpointInstanceCount'),
+        years: objectAt('$.data.dataset.years'),
+      }),
+      resultPath: '$.preflight',
+    });
   }
 
   /** One streaming pass over the first year finds the 20 event codes that become the one-hot features. */
@@ -159,6 +181,7 @@ export class ExperimentWorkflow extends Construct {
         variants: objectAt('$.evaluated'),
         cleanup: objectAt('$.cleanup'),
         data: objectAt('$.prepared'),
+        warnings: objectAt('$.preflight.warnings'),
       }),
       resultPath: '$.report',
     });
@@ -174,6 +197,7 @@ export class ExperimentWorkflow extends Construct {
         cleanup: objectAt('$.cleanup'),
         dataset: stringAt('$.dataset.prefix'),
         data: objectAt('$.prepared.years'),
+        warnings: objectAt('$.preflight.warnings'),
       },
     });
   }

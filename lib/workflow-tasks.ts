@@ -34,6 +34,7 @@ export interface WorkflowTasksProps {
 /** The workflow's Lambda tasks, each with only the permissions its SageMaker or S3 calls need. */
 export class WorkflowTasks extends Construct {
   public readonly planExecution: lambda.IFunction;
+  public readonly preflight: lambda.IFunction;
   public readonly profileEventCodes: lambda.IFunction;
   public readonly prepareYear: lambda.IFunction;
   public readonly identifyDataset: lambda.IFunction;
@@ -58,6 +59,10 @@ export class WorkflowTasks extends Construct {
     this.props = props;
 
     this.planExecution = this.task('plan-execution', 'Validates the execution input and fixes names, tags and work items');
+    // Pages through SageMaker's default quota list, backing off when Service Quotas throttles.
+    this.preflight = this.task('preflight', 'Checks SageMaker quotas and the GDELT source objects before anything is read or created', {
+      timeout: Duration.minutes(2),
+    });
     this.profileEventCodes = this.task('profile-event-codes', 'Finds the 20 most frequent event codes of the first GDELT year', DATA_PREPARATION);
     this.identifyDataset = this.task('identify-dataset', 'Names the prepared dataset from the source ETags, event codes and split');
     this.prepareYear = this.task('prepare-year', 'Streams one GDELT year into RecordIO-protobuf train/validation or test objects', DATA_PREPARATION);
@@ -78,6 +83,7 @@ export class WorkflowTasks extends Construct {
 
     this.grantData();
     this.grantSageMaker();
+    this.grantPreflight();
   }
 
   /** SageMaker ARNs of the experiment's resources of the given kinds, in this stack's account and region. */
@@ -152,6 +158,24 @@ export class WorkflowTasks extends Construct {
       'model',
     ]);
     this.allowSageMaker(this.cleanUpExecution, ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], ['training-job']);
+  }
+
+  /** Quota reads, and HeadObject on the GDELT objects (never their bytes: that is the data tasks' job). */
+  private grantPreflight(): void {
+    const fn = this.preflight;
+    const sagemakerQuotas = this.stack.formatArn({
+      service: 'servicequotas',
+      resource: 'sagemaker',
+      resourceName: '*',
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['servicequotas:GetServiceQuota'], resources: [sagemakerQuotas] }));
+    acknowledgeWildcardResources(fn, [sagemakerQuotas], 'Reads the applied value of SageMaker quotas only; quota codes are looked up by name at run time.');
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['servicequotas:ListAWSDefaultServiceQuotas'], resources: ['*'] }));
+    acknowledgeWildcardResources(fn, ['*'], 'servicequotas:ListAWSDefaultServiceQuotas has no resource types; it lists the AWS default quotas, the same for every account.');
+    this.allowData(fn, 'CheckGdelt', ['s3:GetObject'], [`${GDELT_BUCKET_ARN}/*`], 'HeadObject on the public GDELT objects (s3:GetObject authorizes it).');
+    // ListBucket makes a missing year answer 404 (named as missing) instead of 403.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [GDELT_BUCKET_ARN] }));
   }
 
   private allowSageMaker(fn: lambda.IFunction, actions: string[], kinds: string[]): void {

@@ -68,6 +68,7 @@ export function renderMarkdown(report: Report): string {
     `**Verdict.** ${report.verdict}`,
     '',
     ...frontier,
+    ...(report.warnings.length > 0 ? ['## Warnings', '', ...report.warnings.map((warning) => `- ${warning}`), ''] : []),
     '## Overview',
     '',
     table(['Variant', 'Distribution', 'Training time', 'Test MSE', 'Test MAE', 'Est. cost', 'Pareto'], report.variants.map(overviewRow)),

@@ -29,6 +29,8 @@ export interface ReportInput {
   readonly pricesSource: string;
   readonly variants: readonly VariantInput[];
   readonly data?: unknown;
+  /** Checks the preflight could not make; the run went on without them. */
+  readonly warnings?: readonly string[];
 }
 
 export interface VariantReport {
@@ -59,6 +61,7 @@ export interface Report {
   readonly paretoFrontier: readonly string[];
   readonly prices: { readonly perHour: Record<string, number>; readonly source: string };
   readonly notes: readonly string[];
+  readonly warnings: readonly string[];
   readonly data?: unknown;
 }
 
@@ -195,6 +198,7 @@ export function buildReport(input: ReportInput): Report {
     paretoFrontier: frontier,
     prices: { perHour: { ...input.pricesPerHour }, source: input.pricesSource },
     notes: REPORT_NOTES,
+    warnings: [...(input.warnings ?? [])],
     ...(input.data === undefined ? {} : { data: input.data }),
   };
 }

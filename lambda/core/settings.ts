@@ -6,6 +6,7 @@
  */
 import { DEFAULT_MAX_BATCH_BYTES, INVOKE_ENDPOINT_MAX_BODY_BYTES } from './csv-batches';
 import { DEFAULT_CONCURRENCY } from './endpoint-scoring';
+import { hyperparameterProblem } from './linear-learner-hyperparameters';
 
 export type TrainDistribution = 'FullyReplicated' | 'ShardedByS3Key';
 export const TRAIN_DISTRIBUTIONS: readonly TrainDistribution[] = ['FullyReplicated', 'ShardedByS3Key'];
@@ -56,6 +57,8 @@ export interface ExperimentSettings {
   readonly evaluationConcurrency: number;
   /** On-demand USD per instance-hour by instance type, for the report's cost estimate. */
   readonly pricesPerHour: Readonly<Record<string, number>>;
+  /** Check quotas and source data before anything is read or created. */
+  readonly preflight: boolean;
 }
 
 /** The workshop's values (spec §1), plus this project's own defaults for what the workshop did by hand. */
@@ -90,13 +93,12 @@ export const WORKSHOP_DEFAULTS: Omit<ExperimentSettings, 'imageUri' | 'pricesPer
   keepModels: false,
   evaluationBatchBytes: DEFAULT_MAX_BATCH_BYTES,
   evaluationConcurrency: DEFAULT_CONCURRENCY,
+  preflight: true,
 };
 
 /** GDELT 1.0 publishes one events file per year for these years (later data is monthly, then daily). */
 export const FIRST_GDELT_YEAR = 1979;
 export const LAST_YEARLY_GDELT_YEAR = 2005;
-/** Our data has exactly this many features per row; Linear Learner must be told the same. */
-export const FEATURE_DIM = 25;
 export const MAX_VARIANT_NAME_LENGTH = 20;
 
 export class SettingsError extends Error {
@@ -152,21 +154,7 @@ function hyperparameterProblems(value: unknown, path: string): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return [`${path}: ${describe(value)} must be an object of hyperparameter names to values`];
   }
-  const problems: string[] = [];
-  for (const [key, entry] of Object.entries(value)) {
-    if (!/^[A-Za-z0-9_.:-]{1,256}$/.test(key)) {
-      problems.push(`${path}.${key}: not a valid hyperparameter name`);
-    } else if (!isHyperparameterValue(entry)) {
-      problems.push(`${path}.${key}: ${describe(entry)} must be a non-empty string or a finite number`);
-    } else if (key === 'feature_dim' && String(entry) !== String(FEATURE_DIM)) {
-      problems.push(`${path}.feature_dim: ${describe(entry)} must be ${FEATURE_DIM}, the number of features the data preparation writes`);
-    }
-  }
-  return problems;
-}
-
-function isHyperparameterValue(value: unknown): value is string | number {
-  return (typeof value === 'string' && value.length > 0 && value.length <= 2500) || (typeof value === 'number' && Number.isFinite(value));
+  return Object.entries(value).flatMap(([key, entry]) => hyperparameterProblem(path, key, entry) ?? []);
 }
 
 /** SageMaker takes hyperparameters as strings; settings may give numbers for convenience. */
@@ -224,6 +212,7 @@ const SCALAR_CHECKS: Record<string, Check> = {
   keepModels: booleanCheck,
   evaluationBatchBytes: integer(1024, INVOKE_ENDPOINT_MAX_BODY_BYTES),
   evaluationConcurrency: integer(1, 16),
+  preflight: booleanCheck,
 };
 
 export const SETTING_NAMES: readonly string[] = [

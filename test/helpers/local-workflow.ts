@@ -8,11 +8,13 @@ import { handler as describeTraining } from '../../lambda/describe-training';
 import { handler as evaluateEndpoint } from '../../lambda/evaluate-endpoint';
 import { handler as identifyDataset } from '../../lambda/identify-dataset';
 import { handler as planExecution } from '../../lambda/plan-execution';
+import { handler as preflight } from '../../lambda/preflight';
 import { handler as prepareYear } from '../../lambda/prepare-year';
 import { handler as profileEventCodes } from '../../lambda/profile-event-codes';
 import { handler as startTraining } from '../../lambda/start-training';
 import { handler as writeReport } from '../../lambda/write-report';
 import { stateMachineDefinition } from './definition';
+import { fakeServiceQuotas, serviceQuotasMocked } from './fake-service-quotas';
 import { synthTemplate } from './stack';
 
 type Handler = (input: never) => Promise<unknown>;
@@ -22,6 +24,7 @@ export type EventLog = EventLogs extends AsyncGenerator<infer Event> ? Event : n
 /** Each Task state of the synthesized workflow, run by the real handler it invokes in AWS. */
 export const TASK_HANDLERS: Record<string, Handler> = {
   'Validate input and plan': planExecution,
+  Preflight: preflight,
   'Profile event codes': profileEventCodes,
   'Identify dataset': identifyDataset,
   'Prepare year': prepareYear,
@@ -55,8 +58,20 @@ export interface WorkflowRun {
 
 let definition: Record<string, unknown> | undefined;
 
-/** Runs the synthesized state machine definition in-process, with every wait and retry interval at zero. */
+/**
+ * Runs the synthesized state machine definition in-process, with every wait and retry interval at zero.
+ * Service Quotas answers quotas that cover the run unless the test mocked it itself.
+ */
 export async function runWorkflow(input: unknown, executionName = 'run-1', handlers: Record<string, Handler> = {}): Promise<WorkflowRun> {
+  const quotas = serviceQuotasMocked() ? undefined : fakeServiceQuotas();
+  try {
+    return await runDefinition(input, executionName, handlers);
+  } finally {
+    quotas?.restore();
+  }
+}
+
+async function runDefinition(input: unknown, executionName: string, handlers: Record<string, Handler>): Promise<WorkflowRun> {
   definition ??= stateMachineDefinition(synthTemplate());
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
   const taskStates = Object.keys(TASK_HANDLERS);

@@ -72,6 +72,27 @@ describe('write-report handler', () => {
     expect(report.prices.source).toMatch(/pricesPerHour setting/);
   });
 
+  it('carries the preflight\'s warnings into report.json and report.md', async () => {
+    // GIVEN a run whose quotas could not be checked
+    const warning = 'Service Quotas could not be read (AccessDeniedException: denied), so the SageMaker quotas were not checked';
+
+    // WHEN
+    await handler({ ...EVENT, warnings: [warning] });
+
+    // THEN
+    expect(JSON.parse(putBody(`${PREFIX}/report.json`)).warnings).toEqual([warning]);
+    expect(putBody(`${PREFIX}/report.md`)).toContain(`## Warnings\n\n- ${warning}\n`);
+  });
+
+  it('writes an empty warnings list when there were none', async () => {
+    // GIVEN / WHEN
+    await handler(EVENT);
+
+    // THEN
+    expect(JSON.parse(putBody(`${PREFIX}/report.json`)).warnings).toEqual([]);
+    expect(putBody(`${PREFIX}/report.md`)).not.toContain('## Warnings');
+  });
+
   it('uses the default price table, with its source, when no prices are given', async () => {
     // GIVEN
     const withoutPrices: WriteReportEvent = { ...EVENT, pricesPerHour: undefined };

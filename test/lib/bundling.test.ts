@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildStack } from '../helpers/stack';
 
@@ -15,12 +15,16 @@ describe('Lambda bundles', () => {
     const tasks = Object.values(template.Resources).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Handler === 'index.handler' && resource.Properties.Runtime === 'nodejs24.x',
     );
-    const sizes = tasks.map((fn) => {
+    const bundles = tasks.map((fn) => {
       const key = (fn.Properties.Code as { S3Key: string }).S3Key;
-      return statSync(path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.js')).size;
+      return path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
     });
+    const sizes = bundles.map((bundle) => statSync(bundle).size);
     expect(sizes.length).toBeGreaterThanOrEqual(14);
     expect(sizes.filter((size) => size >= 40_000)).toHaveLength(2);
     for (const size of sizes) expect(size).toBeLessThan(1_000_000);
+
+    // AND no bundle loads lib-storage from the runtime, which does not ship it
+    expect(bundles.filter((bundle) => readFileSync(bundle, 'utf8').includes('require("@aws-sdk/lib-storage")'))).toEqual([]);
   });
 });

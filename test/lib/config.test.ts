@@ -145,6 +145,13 @@ describe('loadDeployConfig', () => {
     expect(() => loadDeployConfig(contextOf({ configFile: path }))).toThrow(/endpointInstanceCount: 0 must be an integer from 1 to 10/);
   });
 
+  it('rejects a hyperparameter Linear Learner would refuse, at synth rather than minutes into a training job', () => {
+    // GIVEN / WHEN / THEN
+    expect(() => loadDeployConfig(contextOf({ experiment: { hyperparameters: { epochs: 'abc' } } }))).toThrow(
+      /Invalid deploy-time settings:\n- hyperparameters.epochs: "abc" must be a positive integer/,
+    );
+  });
+
   it('rejects an unknown setting', () => {
     // GIVEN / WHEN / THEN
     expect(() => loadDeployConfig(contextOf({ experiment: { bucketName: 'mine' } }))).toThrow(/bucketName: unknown setting/);

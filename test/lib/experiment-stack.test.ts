@@ -191,6 +191,7 @@ describe('wildcard resources', () => {
     'sagemaker:ListEndpoints',
     'sagemaker:ListEndpointConfigs',
     'sagemaker:ListModels',
+    'servicequotas:ListAWSDefaultServiceQuotas',
     'xray:PutTraceSegments',
     'xray:PutTelemetryRecords',
     'xray:GetSamplingRules',

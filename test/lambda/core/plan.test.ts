@@ -56,6 +56,16 @@ describe('planExecution input', () => {
     expect(() => planFor({ instanceCount: 0 })).toThrow(/instanceCount: 0 must be an integer from 1 to 100/);
   });
 
+  it('rejects a variant hyperparameter Linear Learner would refuse, before anything starts', () => {
+    // GIVEN a sweep whose second variant asks for a classifier loss
+    const variants = [
+      { name: 'a', trainDistribution: 'ShardedByS3Key', hyperparameters: { epochs: 4 } },
+      { name: 'b', trainDistribution: 'ShardedByS3Key', hyperparameters: { loss: 'hinge_loss' } },
+    ];
+    // WHEN / THEN
+    expect(() => planFor({ variants })).toThrow(/Invalid execution input:\n- variants\[1\].hyperparameters.loss: "hinge_loss" is a loss for classifiers/);
+  });
+
   it.each<[string, unknown]>([
     ['a list', [{ trainingYears: [1980] }]],
     ['a string', 'sharded'],
