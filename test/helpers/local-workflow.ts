@@ -55,8 +55,16 @@ export interface WorkflowRun {
 
 let definition: Record<string, unknown> | undefined;
 
-/** Runs the synthesized state machine definition in-process, with every wait and retry interval at zero. */
-export async function runWorkflow(input: unknown, executionName = 'run-1', handlers: Record<string, Handler> = {}): Promise<WorkflowRun> {
+/**
+ * Runs the synthesized state machine definition in-process, with every wait and retry interval at zero.
+ * `stopWhen` plays Stop execution: the run is aborted at the first event it accepts, as a person would stop it.
+ */
+export async function runWorkflow(
+  input: unknown,
+  executionName = 'run-1',
+  handlers: Record<string, Handler> = {},
+  stopWhen?: (event: EventLog) => boolean,
+): Promise<WorkflowRun> {
   definition ??= stateMachineDefinition(synthTemplate());
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
   const taskStates = Object.keys(TASK_HANDLERS);
@@ -72,7 +80,14 @@ export async function runWorkflow(input: unknown, executionName = 'run-1', handl
   });
   const events: EventLog[] = [];
   const collecting = (async () => {
-    for await (const event of execution.eventLogs) events.push(event);
+    let stopped = false;
+    for await (const event of execution.eventLogs) {
+      events.push(event);
+      if (!stopped && stopWhen?.(event)) {
+        stopped = true;
+        execution.abort();
+      }
+    }
   })();
   let output: Record<string, unknown> | undefined;
   let error: { name: string; message: string } | undefined;
