@@ -91,6 +91,22 @@ describe('an execution stopped by hand, then its ABORTED status-change event', (
     expect(sagemaker.names().every((name) => name.startsWith('trainingJob/'))).toBe(true);
   });
 
+  it('fails naming the endpoints after 30 passes when they never finish creating', async () => {
+    // GIVEN an execution stopped while its endpoints were being created, which stay Creating
+    const { startTime } = await runAndStop({ trainingCompletesOnDescribe: 1 }, {}, (event) =>
+      entered('Wait for endpoint')(event) && sagemaker.names('endpoint').length === 2,
+    );
+    givenExecution('ABORTED', startTime);
+
+    // WHEN
+    const cleanUp = await runCleanUpAfterEnd(statusChangeEvent(RUN, startTime, 'ABORTED'));
+
+    // THEN
+    expect(cleanUp.statesEntered.filter((state) => state === 'Clean up ended execution')).toHaveLength(30);
+    expect(cleanUp.error?.name).toBe('EndpointsLeftRunning');
+    expect(cleanUp.error?.message).toMatch(/still being created after 30 attempts.*clean-up arn:aws:states:.*linear-replicated-.*linear-sharded-/);
+  });
+
   it('keeps the models of an execution asked to keep them', async () => {
     // GIVEN an execution with keepModels stopped while its endpoints were being created, which have settled since
     const { startTime } = await runAndStop({ trainingCompletesOnDescribe: 1 }, { keepModels: true }, (event) =>
