@@ -41,9 +41,14 @@ export const handler = async (
 
   const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
   const stateMachineArn = event.ResourceProperties?.StateMachineArn as string | undefined;
+  const cleanUpStateMachineArn = event.ResourceProperties?.CleanUpStateMachineArn as string | undefined;
   const executionsStopped = stateMachineArn
     ? await stopRunningExecutions(stepFunctions, stateMachineArn, { graceMs: IN_FLIGHT_GRACE_MS, sleep: defaultSleep })
     : [];
+  // Clean-ups after ended executions only delete, so they need no grace; stopped, none keeps the state machine busy.
+  if (cleanUpStateMachineArn) {
+    executionsStopped.push(...(await stopRunningExecutions(stepFunctions, cleanUpStateMachineArn, { graceMs: 0, sleep: defaultSleep })));
+  }
   const result = await cleanUpStack(sagemaker, { stackName, deadline, tagKey: TAG_STACK });
   // The names go to the log; CloudFormation's response (4 KB at most) gets counts only.
   console.log(JSON.stringify({ executionsStopped, ...result }));

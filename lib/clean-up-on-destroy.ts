@@ -1,8 +1,9 @@
-import { ArnFormat, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
+import { executionsOf } from './ended-execution-cleanup';
 import { acknowledgeWildcardResources } from './nag';
 import { TaskFunction } from './task-function';
 import { RESOURCE_NAME_PATTERN } from './workflow-tasks';
@@ -10,6 +11,8 @@ import { RESOURCE_NAME_PATTERN } from './workflow-tasks';
 export interface CleanUpOnDestroyProps {
   /** Its running executions are stopped first, so none creates anything after the clean-up looked. */
   readonly stateMachine: sfn.IStateMachine;
+  /** Runs that clean up after ended executions: stopped too, so none is left for the stack deletion to wait on. */
+  readonly cleanUpStateMachine: sfn.IStateMachine;
   /** Removed only after the clean-up ran (e.g. the data bucket and the role SageMaker resources use). */
   readonly dependents: IDependable[];
 }
@@ -19,6 +22,8 @@ export interface CleanUpOnDestroyProps {
  * endpoint config and model tagged with this stack, so nothing an execution started keeps billing.
  */
 export class CleanUpOnDestroy extends Construct {
+  public readonly resource: CustomResource;
+
   constructor(scope: Construct, id: string, props: CleanUpOnDestroyProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -38,15 +43,11 @@ export class CleanUpOnDestroy extends Construct {
     );
     // The tags say whose a resource is: the handler reads them on every listed resource named like the workflow's.
     onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListTags'], resources: named }));
-    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [props.stateMachine.stateMachineArn] }));
-    const executions = stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${stack.splitArn(props.stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
-    acknowledgeWildcardResources(onEvent, [executions], 'Stops the running executions of this stack\'s state machine only.');
+    const machines = [props.stateMachine, props.cleanUpStateMachine];
+    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: machines.map((machine) => machine.stateMachineArn) }));
+    const executions = machines.map((machine) => executionsOf(this, machine));
+    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: executions }));
+    acknowledgeWildcardResources(onEvent, executions, 'Stops the running executions of this stack\'s state machines only.');
     // SageMaker's List* actions have no resource-level permissions.
     onEvent.addToRolePolicy(
       new iam.PolicyStatement({
@@ -63,12 +64,15 @@ export class CleanUpOnDestroy extends Construct {
       reason: 'The custom resource framework function only writes its own CloudWatch logs with this policy.',
     });
     acknowledgeWildcardResources(provider, [`${onEvent.functionArn}:*`], 'The framework invokes the clean-up handler and its versions.');
-    const resource = new CustomResource(this, 'Resource', {
+    this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::CleanUpExperimentResources',
-      properties: { StackName: stack.stackName, StateMachineArn: props.stateMachine.stateMachineArn },
+      properties: {
+        StackName: stack.stackName,
+        StateMachineArn: props.stateMachine.stateMachineArn,
+        CleanUpStateMachineArn: props.cleanUpStateMachine.stateMachineArn,
+      },
     });
-    resource.node.addDependency(props.stateMachine);
-    for (const dependent of props.dependents) resource.node.addDependency(dependent);
+    for (const dependent of [...machines, ...props.dependents]) this.resource.node.addDependency(dependent);
   }
 }

@@ -4,6 +4,7 @@ import type { DeployConfig } from './config';
 import { datasetsPrefix } from '../lambda/core/data-manifest';
 import { CleanUpOnDestroy } from './clean-up-on-destroy';
 import { DataBucket } from './data-bucket';
+import { EndedExecutionCleanUp } from './ended-execution-cleanup';
 import { ExperimentWorkflow } from './experiment-workflow';
 import { linearLearnerImage } from './linear-learner-image';
 import { SageMakerRole } from './sagemaker-role';
@@ -28,8 +29,11 @@ export class ExperimentStack extends Stack {
     const { role } = new SageMakerRole(this, 'SageMakerRole', { bucket, prefix: settings.s3Prefix });
     const tasks = new WorkflowTasks(this, 'Tasks', { bucket, sagemakerRole: role, prefix: settings.s3Prefix });
     const { stateMachine } = new ExperimentWorkflow(this, 'Workflow', { tasks, settings });
+    const afterEnd = new EndedExecutionCleanUp(this, 'CleanUpAfterEnd', { workflow: stateMachine, tasks });
     // Depending on them makes CloudFormation run the clean-up before it deletes the bucket, the role and the workflow.
-    new CleanUpOnDestroy(this, 'CleanUpOnDestroy', { stateMachine, dependents: [bucket, role] });
+    const onDestroy = new CleanUpOnDestroy(this, 'CleanUpOnDestroy', { stateMachine, cleanUpStateMachine: afterEnd.stateMachine, dependents: [bucket, role] });
+    // The rules go first on destroy: stopping the executions must not start new clean-ups while the stack goes.
+    for (const rule of afterEnd.rules) rule.node.addDependency(onDestroy.resource);
 
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'Start an execution of this state machine to run the experiment' });
     new CfnOutput(this, 'DataBucketName', { value: bucket.bucketName, description: 'Prepared data, model artifacts and reports' });

@@ -13,6 +13,9 @@ Commands:
       Start the experiment's workflow. --watch follows it until it ends and prints the report summary.
   report <execution name or ARN> [--stack <name>]
       Print the Markdown report of a finished execution.
+  clean-up <execution name or ARN> [--stack <name>]
+      Delete everything an ended execution created, including endpoints and models it was asked to keep,
+      and stop its training jobs. Waits for endpoints still being created (up to 30 minutes).
 
 Options:
   --stack <name>   CloudFormation stack of the experiment (default ${DEFAULT_STACK_NAME})
@@ -20,7 +23,7 @@ Options:
 
 export type Command =
   | { readonly name: 'start'; readonly stackName: string; readonly watch: boolean; readonly inputFile?: string; readonly executionName?: string }
-  | { readonly name: 'report'; readonly stackName: string; readonly execution: string }
+  | { readonly name: 'report' | 'clean-up'; readonly stackName: string; readonly execution: string }
   | { readonly name: 'help' };
 
 /** A mistake in the command line: printed with the usage. */
@@ -31,14 +34,14 @@ export class UsageError extends Error {
   }
 }
 
-const OPTIONS_WITH_VALUE: Record<string, readonly string[]> = { start: ['--input', '--stack', '--name'], report: ['--stack'] };
-const FLAGS: Record<string, readonly string[]> = { start: ['--watch'], report: [] };
+const OPTIONS_WITH_VALUE: Record<string, readonly string[]> = { start: ['--input', '--stack', '--name'], report: ['--stack'], 'clean-up': ['--stack'] };
+const FLAGS: Record<string, readonly string[]> = { start: ['--watch'], report: [], 'clean-up': [] };
 
 export function parseArguments(argv: readonly string[]): Command {
   const [commandName, ...rest] = argv;
   if (commandName === undefined || commandName === '--help' || commandName === '-h' || commandName === 'help') return { name: 'help' };
-  if (commandName !== 'start' && commandName !== 'report') {
-    throw new UsageError(`Unknown command "${commandName}". Commands: start, report.`);
+  if (commandName !== 'start' && commandName !== 'report' && commandName !== 'clean-up') {
+    throw new UsageError(`Unknown command "${commandName}". Commands: start, report, clean-up.`);
   }
 
   const values: Record<string, string> = {};
@@ -81,9 +84,9 @@ export function parseArguments(argv: readonly string[]): Command {
     };
   }
   if (positionals.length !== 1) {
-    throw new UsageError(`"report" needs exactly one execution name or ARN, got ${positionals.length}.`);
+    throw new UsageError(`"${commandName}" needs exactly one execution name or ARN, got ${positionals.length}.`);
   }
-  return { name: 'report', stackName, execution: positionals[0] };
+  return { name: commandName, stackName, execution: positionals[0] };
 }
 
 function splitOption(argument: string): [string, string | undefined] {

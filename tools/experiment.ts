@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   DescribeExecutionCommand,
   DescribeExecutionOutput,
@@ -25,13 +26,15 @@ import {
   regionOfArn,
   reportOf,
 } from './experiment-core';
+import { cleanUpCommand } from './clean-up-command';
 
-/** `npm run experiment -- start|report`: runs the deployed experiment and reads its report. */
+/** `npm run experiment -- start|report|clean-up`: runs the deployed experiment, reads its report, cleans up after it. */
 
 export interface ExperimentDeps {
   readonly sfn: SFNClient;
   readonly cloudFormation: CloudFormationClient;
   readonly s3: S3Client;
+  readonly sagemaker: SageMakerClient;
   readonly readFile: (path: string) => Promise<string>;
   readonly sleep: (ms: number) => Promise<void>;
   /** Time between two looks at a watched execution. */
@@ -51,6 +54,7 @@ export async function main(argv: readonly string[], deps: ExperimentDeps): Promi
     }
     stackName = command.stackName;
     if (command.name === 'start') return await start(deps, command);
+    if (command.name === 'clean-up') return await cleanUpCommand(deps, await resolveExecutionArn(deps, command.stackName, command.execution));
     return await printReport(deps, command.stackName, command.execution);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -125,10 +129,12 @@ async function historySince(sfn: SFNClient, executionArn: string, lastEventId: n
   return fresh.reverse();
 }
 
+async function resolveExecutionArn(deps: ExperimentDeps, stackName: string, nameOrArn: string): Promise<string> {
+  return isExecutionArn(nameOrArn) ? executionArnFor('', nameOrArn) : executionArnFor((await stackOutputs(deps, stackName)).stateMachineArn, nameOrArn);
+}
+
 async function printReport(deps: ExperimentDeps, stackName: string, nameOrArn: string): Promise<number> {
-  const executionArn = isExecutionArn(nameOrArn)
-    ? executionArnFor('', nameOrArn)
-    : executionArnFor((await stackOutputs(deps, stackName)).stateMachineArn, nameOrArn);
+  const executionArn = await resolveExecutionArn(deps, stackName, nameOrArn);
   const execution = await describeExecution(deps, executionArn);
   const markdownUri = reportOf(execution.output)?.uris?.markdown;
   if (!markdownUri) throw new Error(noReportMessage(execution));
@@ -206,6 +212,7 @@ function defaultDeps(): ExperimentDeps {
     sfn: new SFNClient({}),
     cloudFormation: new CloudFormationClient({}),
     s3: new S3Client({}),
+    sagemaker: new SageMakerClient({}),
     readFile: (path) => readFile(path, 'utf-8'),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     pollIntervalMs: 5_000,

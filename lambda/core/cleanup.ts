@@ -18,6 +18,7 @@ import {
   isAlreadyGone,
   withThrottlingRetry,
 } from './cleanup-errors';
+import { SETTLING_ENDPOINT_STATES } from './sagemaker-discovery';
 
 export * from './cleanup-errors';
 export { cleanUpStack, CleanUpDeadlineError } from './stack-cleanup';
@@ -76,8 +77,6 @@ export interface ExecutionCleanUpResult {
   readonly pendingEndpoints: string[];
 }
 
-/** Endpoint states in which SageMaker refuses DeleteEndpoint; they end in InService or Failed, both deletable. */
-const SETTLING_ENDPOINT_STATES = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack']);
 
 /** 'settling' (delete refused until it settles), 'gone', or 'present' (deletable now). */
 async function endpointState(

@@ -23,8 +23,11 @@ export interface ResourceNames {
   readonly endpointName: string;
 }
 
-/** `20261128-155328` from `2026-11-28T15:53:28.123Z`: sorts by time and reads at a glance in the console. */
-function timestamp(startTime: string): string {
+/**
+ * `20261128-155328` from `2026-11-28T15:53:28.123Z`: sorts by time and reads at a glance in the console.
+ * Every name of an execution contains `-<stamp>-`, so a listing filtered by it finds that execution's resources.
+ */
+export function startStamp(startTime: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(startTime);
   if (!match) throw new Error(`Execution start time ${JSON.stringify(startTime)} is not an ISO 8601 timestamp`);
   const [, y, mo, d, h, mi, s] = match;
@@ -38,7 +41,7 @@ function timestamp(startTime: string): string {
  */
 export function resourceNames(execution: ExecutionIdentity, variantName: string): ResourceNames {
   const hash = createHash('sha256').update(`${execution.executionArn}\n${execution.startTime}`).digest('hex').slice(0, 8);
-  const name = `${NAME_PREFIX}${variantName}-${timestamp(execution.startTime)}-${hash}`;
+  const name = `${NAME_PREFIX}${variantName}-${startStamp(execution.startTime)}-${hash}`;
   if (name.length > MAX_SAGEMAKER_NAME_LENGTH || !SAGEMAKER_NAME.test(name)) {
     throw new Error(`Variant name ${JSON.stringify(variantName)} makes the SageMaker name "${name}", which is not valid`);
   }
@@ -50,16 +53,30 @@ export function resourceNames(execution: ExecutionIdentity, variantName: string)
 export const TAG_STACK = 'experiment:stack';
 export const TAG_EXECUTION = 'experiment:execution';
 export const TAG_VARIANT = 'experiment:variant';
+/**
+ * What the execution was asked to keep, recorded on the resources themselves (only when true), so the clean-up of an
+ * ended execution needs no other state to know what to leave alone.
+ */
+export const TAG_KEEP_ENDPOINTS = 'experiment:keep-endpoints';
+export const TAG_KEEP_MODELS = 'experiment:keep-models';
 
 export interface Tag {
   readonly Key: string;
   readonly Value: string;
 }
 
-export function resourceTags(stackName: string, executionArn: string, variantName: string): Tag[] {
+/** What an execution's settings ask to keep after it ends. */
+export interface KeepIntent {
+  readonly keepEndpoints: boolean;
+  readonly keepModels: boolean;
+}
+
+export function resourceTags(stackName: string, executionArn: string, variantName: string, keep?: KeepIntent): Tag[] {
   return [
     { Key: TAG_STACK, Value: stackName },
     { Key: TAG_EXECUTION, Value: executionArn },
     { Key: TAG_VARIANT, Value: variantName },
+    ...(keep?.keepEndpoints ? [{ Key: TAG_KEEP_ENDPOINTS, Value: 'true' }] : []),
+    ...(keep?.keepModels ? [{ Key: TAG_KEEP_MODELS, Value: 'true' }] : []),
   ];
 }

@@ -96,7 +96,7 @@ export function planExecution(request: PlanRequest): ExecutionPlan {
     ...resolveVariant(settings, variant),
     ...resourceNames(request.execution, variant.name),
     executionArn: request.execution.executionArn,
-    tags: resourceTags(request.stackName, request.execution.executionArn, variant.name),
+    tags: resourceTags(request.stackName, request.execution.executionArn, variant.name, settings),
     maxTrainingPolls: Math.ceil((settings.maxRuntimeInSeconds + TRAINING_SLACK_SECONDS) / settings.trainingPollSeconds),
     maxEndpointPolls: Math.ceil(ENDPOINT_CREATION_BOUND_SECONDS / settings.endpointPollSeconds),
   }));

@@ -15,10 +15,14 @@ function resolve(part: unknown): string {
   throw new Error(`Cannot resolve ${JSON.stringify(part)} in the state machine definition`);
 }
 
-/** The synthesized state machine definition with its Fn::Join resolved, as Step Functions would see it. */
-export function stateMachineDefinition(template: Template): Record<string, unknown> {
-  const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-  if (machines.length !== 1) throw new Error(`Expected one state machine, found ${machines.length}`);
+/**
+ * A synthesized state machine definition with its Fn::Join resolved, as Step Functions would see it: the experiment's
+ * workflow, or the one whose logical id starts with `logicalIdPrefix`.
+ */
+export function stateMachineDefinition(template: Template, logicalIdPrefix = 'WorkflowStateMachine'): Record<string, unknown> {
+  const all = template.findResources('AWS::StepFunctions::StateMachine');
+  const machines = Object.entries(all).filter(([logicalId]) => logicalId.startsWith(logicalIdPrefix)).map(([, machine]) => machine);
+  if (machines.length !== 1) throw new Error(`Expected one state machine named ${logicalIdPrefix}*, found ${machines.length} among ${Object.keys(all).join(', ')}`);
   const definition = machines[0].Properties.DefinitionString as unknown;
   const text =
     typeof definition === 'string' ? definition : ((definition as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(resolve).join(''));

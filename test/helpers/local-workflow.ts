@@ -61,17 +61,28 @@ let definition: Record<string, unknown> | undefined;
 /**
  * Runs the synthesized state machine definition in-process, with every wait and retry interval at zero.
  * Service Quotas answers quotas that cover the run unless the test mocked it itself.
+ * `stopWhen` plays Stop execution: the run is aborted at the first event it accepts, as a person would stop it.
  */
-export async function runWorkflow(input: unknown, executionName = 'run-1', handlers: Record<string, Handler> = {}): Promise<WorkflowRun> {
+export async function runWorkflow(
+  input: unknown,
+  executionName = 'run-1',
+  handlers: Record<string, Handler> = {},
+  stopWhen?: (event: EventLog) => boolean,
+): Promise<WorkflowRun> {
   const quotas = serviceQuotasMocked() ? undefined : fakeServiceQuotas();
   try {
-    return await runDefinition(input, executionName, handlers);
+    return await runDefinition(input, executionName, handlers, stopWhen);
   } finally {
     quotas?.restore();
   }
 }
 
-async function runDefinition(input: unknown, executionName: string, handlers: Record<string, Handler>): Promise<WorkflowRun> {
+async function runDefinition(
+  input: unknown,
+  executionName: string,
+  handlers: Record<string, Handler>,
+  stopWhen?: (event: EventLog) => boolean,
+): Promise<WorkflowRun> {
   definition ??= stateMachineDefinition(synthTemplate());
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
   const taskStates = Object.keys(TASK_HANDLERS);
@@ -87,7 +98,14 @@ async function runDefinition(input: unknown, executionName: string, handlers: Re
   });
   const events: EventLog[] = [];
   const collecting = (async () => {
-    for await (const event of execution.eventLogs) events.push(event);
+    let stopped = false;
+    for await (const event of execution.eventLogs) {
+      events.push(event);
+      if (!stopped && stopWhen?.(event)) {
+        stopped = true;
+        execution.abort();
+      }
+    }
   })();
   let output: Record<string, unknown> | undefined;
   let error: { name: string; message: string } | undefined;

@@ -108,6 +108,31 @@ describe('clean-up-on-destroy handler', () => {
     expect(response.Data).toMatchObject({ ExecutionsStopped: '0', ModelsDeleted: '1' });
   });
 
+  it('stops running clean-ups of ended executions too, so none keeps the stack deletion waiting', async () => {
+    // GIVEN one clean-up after an ended execution is running
+    givenOneTaggedModel();
+    const CleanUpStateMachineArn = 'arn:aws:states:eu-west-1:111122223333:stateMachine:CleanUpAfterEnd';
+    const running = 'arn:aws:states:eu-west-1:111122223333:execution:CleanUpAfterEnd:abc';
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    sfnMock.on(ListExecutionsCommand, { stateMachineArn: CleanUpStateMachineArn }).resolves({
+      executions: [{ executionArn: running, stateMachineArn: CleanUpStateMachineArn, name: 'abc', status: 'RUNNING', startDate: new Date() }],
+    });
+    sfnMock.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    const event: CloudFormationCustomResourceEvent = {
+      ...common,
+      ResourceProperties: { ...common.ResourceProperties, StateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:Workflow', CleanUpStateMachineArn },
+      RequestType: 'Delete',
+      PhysicalResourceId: 'experiment-cleanup-MyExperiment',
+    };
+
+    // WHEN
+    const response = await handler(event, minutes(15));
+
+    // THEN
+    expect(sfnMock).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: running });
+    expect(response.Data).toMatchObject({ ExecutionsStopped: '1' });
+  });
+
   it('fails the Delete with a clear error when the Lambda has no time left to clean up', async () => {
     // GIVEN less time left than the margin kept to answer CloudFormation
     givenOneTaggedModel();

@@ -287,6 +287,49 @@ describe('clean-up on destroy', () => {
   });
 });
 
+describe('clean-up after an execution ends', () => {
+  const workflow = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find((id) => id.startsWith('WorkflowStateMachine'))!;
+  const cleanUpMachine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find((id) => id.startsWith('CleanUpAfterEndStateMachine'))!;
+  const rules = template.findResources('AWS::Events::Rule');
+  const [onEnd] = Object.values(rules).filter((rule) => rule.Properties.EventPattern);
+  const [schedule] = Object.values(rules).filter((rule) => rule.Properties.ScheduleExpression);
+
+  it('starts on the ABORTED, TIMED_OUT and FAILED status changes of this stack\'s workflow only', () => {
+    // GIVEN / WHEN / THEN
+    expect(onEnd.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['ABORTED', 'TIMED_OUT', 'FAILED'], stateMachineArn: [{ Ref: workflow }] },
+    });
+    expect(onEnd.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: cleanUpMachine } })]);
+  });
+
+  it('sweeps every 30 minutes', () => {
+    // GIVEN / WHEN / THEN
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(30 minutes)');
+    const sweep = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, fn]) => String(fn.Properties.Description).startsWith('Removes what ended executions'))!;
+    expect(schedule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [sweep[0], 'Arn'] } })]);
+  });
+
+  it('reads only the executions of this stack\'s workflow', () => {
+    // GIVEN / WHEN
+    const describe = statementsOf(template).filter((statement) => actionsOf(statement).includes('states:DescribeExecution'));
+    // THEN
+    expect(describe).toHaveLength(2);
+    for (const statement of describe) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/:states:us-east-1:123456789012:execution:".*"Ref":"WorkflowStateMachine[0-9A-F]+".*":\*"/);
+    }
+  });
+
+  it('is stopped by the clean-up on destroy, after its rules are gone', () => {
+    // GIVEN / WHEN
+    const [logicalId, cleanUp] = Object.entries(template.findResources('Custom::CleanUpExperimentResources'))[0];
+    // THEN
+    expect(cleanUp.DependsOn).toContain(cleanUpMachine);
+    for (const rule of Object.values(rules)) expect(rule.DependsOn).toContain(logicalId);
+  });
+});
+
 describe('template', () => {
   it('matches the snapshot (asset hashes masked)', () => {
     expect(template.toJSON()).toMatchSnapshot();

@@ -45,7 +45,7 @@ describe('parseArguments', () => {
 
   it('rejects an unknown command', () => {
     // WHEN / THEN
-    expect(() => parseArguments(['run'])).toThrow(new UsageError('Unknown command "run". Commands: start, report.'));
+    expect(() => parseArguments(['run'])).toThrow(new UsageError('Unknown command "run". Commands: start, report, clean-up.'));
   });
 
   it('rejects an option the command does not have', () => {

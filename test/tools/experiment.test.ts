@@ -7,6 +7,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExperimentDeps, main } from '../../tools/experiment';
 
@@ -43,6 +44,7 @@ function harness(): Harness {
     sfn: new SFNClient({ region: 'eu-west-1', credentials }),
     cloudFormation: new CloudFormationClient({ region: 'eu-west-1', credentials }),
     s3: new S3Client({ region: 'eu-west-1', credentials }),
+    sagemaker: new SageMakerClient({ region: 'eu-west-1', credentials }),
     readFile: async (path) => {
       if (!(path in files)) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
       return files[path];
@@ -374,6 +376,6 @@ describe('experiment errors', () => {
 
     // THEN
     expect(code).toBe(2);
-    expect(err[0]).toMatch(/^Unknown command "stat"\. Commands: start, report\.\n\nUsage: npm run experiment/);
+    expect(err[0]).toMatch(/^Unknown command "stat"\. Commands: start, report, clean-up\.\n\nUsage: npm run experiment/);
   });
 });

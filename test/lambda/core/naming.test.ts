@@ -102,4 +102,16 @@ describe('resourceTags', () => {
       { Key: 'experiment:variant', Value: 'sharded' },
     ]);
   });
+
+  it('records keepEndpoints and keepModels as tags, only when true', () => {
+    // GIVEN / WHEN
+    const both = resourceTags('DistributedTrainingExperiment', EXECUTION.executionArn, 'sharded', { keepEndpoints: true, keepModels: true });
+    const neither = resourceTags('DistributedTrainingExperiment', EXECUTION.executionArn, 'sharded', { keepEndpoints: false, keepModels: false });
+    // THEN
+    expect(both.slice(3)).toEqual([
+      { Key: 'experiment:keep-endpoints', Value: 'true' },
+      { Key: 'experiment:keep-models', Value: 'true' },
+    ]);
+    expect(neither).toHaveLength(3);
+  });
 });

@@ -138,6 +138,14 @@ describe('planExecution variants', () => {
     ]);
   });
 
+  it('tags every variant with what the execution asks to keep', () => {
+    // GIVEN / WHEN
+    const plan = planFor({ keepModels: true });
+    // THEN
+    for (const variant of plan.variants) expect(variant.tags).toContainEqual({ Key: 'experiment:keep-models', Value: 'true' });
+    expect(plan.variants[0].tags.map((tag) => tag.Key)).not.toContain('experiment:keep-endpoints');
+  });
+
   it('bounds the training polls by the maximum runtime plus two hours of slack', () => {
     // GIVEN (1800 s + 7200 s) / 60 s per poll = 150
     // WHEN

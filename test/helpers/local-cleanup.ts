@@ -1,0 +1,74 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import { handler as cleanUpEndedExecution } from '../../lambda/clean-up-ended-execution';
+import { stateMachineDefinition } from './definition';
+import { EventLog } from './local-workflow';
+import { synthTemplate } from './stack';
+
+/** The experiment's state machine as the ARNs in local runs name it (see executionArn in local-workflow.ts). */
+export const WORKFLOW_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Workflow';
+
+type Handler = (input: never) => Promise<unknown>;
+
+/** A Step Functions Execution Status Change event as EventBridge delivers it to the rule's target. */
+export function statusChangeEvent(executionArn: string, startTime: string, status: 'ABORTED' | 'TIMED_OUT' | 'FAILED' | 'SUCCEEDED') {
+  const startDate = Date.parse(startTime);
+  return {
+    version: '0',
+    id: '315c1398-40ff-a850-213b-158f73e60175',
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account: '123456789012',
+    time: new Date(startDate + 600_000).toISOString(),
+    region: 'us-east-1',
+    resources: [executionArn],
+    detail: {
+      executionArn,
+      stateMachineArn: WORKFLOW_ARN,
+      name: executionArn.split(':').pop(),
+      status,
+      startDate,
+      stopDate: startDate + 600_000,
+      input: '{}',
+      output: null,
+      inputDetails: { included: true },
+      outputDetails: null,
+      error: status === 'ABORTED' ? null : 'States.Timeout',
+      cause: null,
+    },
+  };
+}
+
+export interface CleanUpRun {
+  readonly output?: Record<string, unknown>;
+  readonly error?: { name: string; message: string };
+  readonly statesEntered: string[];
+}
+
+let definition: Record<string, unknown> | undefined;
+
+/** Runs the synthesized "clean up after an execution ends" state machine in-process, with its waits at zero. */
+export async function runCleanUpAfterEnd(event: unknown, handler: Handler = cleanUpEndedExecution): Promise<CleanUpRun> {
+  definition ??= stateMachineDefinition(synthTemplate(), 'CleanUpAfterEndStateMachine');
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const execution = machine.run(event as never, {
+    overrides: {
+      taskResourceLocalHandlers: { 'Clean up ended execution': (payload: unknown) => handler(payload as never) as never },
+      waitTimeOverrides: { 'Let running tasks finish': 0, 'Wait for endpoints to settle': 0 },
+      retryIntervalOverrides: { 'Clean up ended execution': 0 },
+    },
+  });
+  const events: EventLog[] = [];
+  const collecting = (async () => {
+    for await (const logged of execution.eventLogs) events.push(logged);
+  })();
+  let output: Record<string, unknown> | undefined;
+  let error: { name: string; message: string } | undefined;
+  try {
+    output = (await execution.result) as Record<string, unknown>;
+  } catch (caught) {
+    const cause = (caught as Error).cause as Error | undefined;
+    error = { name: cause?.name ?? (caught as Error).name, message: cause?.message ?? (caught as Error).message };
+  }
+  await collecting;
+  return { output, error, statesEntered: events.flatMap((logged) => (logged.type === 'StateEntered' ? [logged.state.name] : [])) };
+}
