@@ -61,6 +61,7 @@ function numberOption(name: string, text: string | undefined, fallback: number):
 /** Checks an option with the rule of the workflow setting it stands for, so both accept the same values. */
 function checkAsSetting(option: string, setting: string, value: unknown): void {
   const [problem] = settingsProblems({ [setting]: value });
+  // The settings' messages start with "<setting>: "; the option's name takes its place.
   if (problem) throw usageError(`--${option} ${problem.slice(setting.length + 2)}`);
 }
 
