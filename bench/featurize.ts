@@ -26,7 +26,7 @@ const BUNDLE = path.join(BENCH_DIR, 'featurize-bench.js');
 
 /** Bundles this file (featurizer and ceiling alike) the way NodejsFunction bundles a handler. */
 function bundleForMeasurement(): void {
-  buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node20', outfile: BUNDLE, external: ['esbuild'], logLevel: 'warning' });
+  buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node22', outfile: BUNDLE, external: ['esbuild'], logLevel: 'warning' });
 }
 
 interface Measurement {

@@ -1,17 +1,29 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_STACK_NAME, loadDeployConfig } from '../lib/config';
+import { DEFAULT_STACK_NAME, DeployConfig, loadDeployConfig } from '../lib/config';
 import { ExperimentStack } from '../lib/experiment-stack';
+import { SettingsError } from '../lambda/core/settings';
 
 const app = new App();
-const config = loadDeployConfig((key) => app.node.tryGetContext(key));
-const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? DEFAULT_STACK_NAME;
-// The region picks the Linear Learner image at synth; without one (offline synth), CloudFormation picks it at deploy.
+// The region picks the Linear Learner image at synth; without one, CloudFormation picks it at deploy.
 const region = process.env.CDK_DEFAULT_REGION;
+const config = configOrExit();
+const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? DEFAULT_STACK_NAME;
 new ExperimentStack(app, stackName, {
   config,
   env: region ? { account: process.env.CDK_DEFAULT_ACCOUNT, region } : undefined,
   description: 'SageMaker Linear Learner distributed training experiment on GDELT (FullyReplicated vs ShardedByS3Key)',
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+/** A configuration mistake is the user's to fix, not a crash: the problems alone, without a stack trace. */
+function configOrExit(): DeployConfig {
+  try {
+    return loadDeployConfig((key) => app.node.tryGetContext(key), region);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

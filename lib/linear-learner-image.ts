@@ -12,14 +12,19 @@ const PARTITION_DOMAINS: readonly (readonly [regionPrefix: string, domain: strin
   ['us-isof-', 'csp.hci.ic.gov'],
 ];
 
+/** Why synth cannot pick an image for `region`, or undefined when it can. */
+export function unknownRegionProblem(region: string): string | undefined {
+  if (LINEAR_LEARNER_ACCOUNTS[region]) return undefined;
+  return (
+    `No Linear Learner image is known for region "${region}". Known regions: ${Object.keys(LINEAR_LEARNER_ACCOUNTS).join(', ')}. ` +
+    'Give the image with the imageUri setting (e.g. -c experiment=\'{"imageUri":"<account>.dkr.ecr.<region>.amazonaws.com/linear-learner:1"}\').'
+  );
+}
+
 export function linearLearnerImageForRegion(region: string): string {
+  const problem = unknownRegionProblem(region);
+  if (problem) throw new Error(problem);
   const account = LINEAR_LEARNER_ACCOUNTS[region];
-  if (!account) {
-    throw new Error(
-      `No Linear Learner image is known for region "${region}". Known regions: ${Object.keys(LINEAR_LEARNER_ACCOUNTS).join(', ')}. ` +
-        'Give the image with the imageUri setting (e.g. -c experiment=\'{"imageUri":"<account>.dkr.ecr.<region>.amazonaws.com/linear-learner:1"}\').',
-    );
-  }
   const domain = PARTITION_DOMAINS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'amazonaws.com';
   return `${account}.dkr.ecr.${region}.${domain}/${images.repository}:${images.tag}`;
 }

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const scripts = packageJson.scripts as Record<string, string>;
 
 /** The fenced block under "## Architecture": one module (or a list of sibling modules) per entry. */
 function architectureBlock(): string {
@@ -21,6 +22,16 @@ describe('README', () => {
   it('runs the same test command as CI', () => {
     expect(readme).toContain('npm ci && npm test');
     expect(readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/npm ci\nnpm test\n/);
+  });
+
+  it('states the Node.js floor that engines, .nvmrc and the installed node package give', () => {
+    // GIVEN the floor as package.json declares it
+    const floor = /^>=(\d+)$/.exec(packageJson.engines.node)![1];
+
+    // THEN the other places agree
+    expect(readme).toContain(`Node.js ${floor} or later`);
+    expect(readFileSync(path.join(ROOT, '.nvmrc'), 'utf8').trim()).toBe(floor);
+    expect(packageJson.devDependencies.node).toMatch(new RegExp(`^\\^${floor}\\.`));
   });
 
   it('names in its architecture only files that exist, and every lambda/core module', () => {

@@ -86,6 +86,7 @@ export function parseArguments(argv: readonly string[]): Command {
   if (positionals.length !== 1) {
     throw new UsageError(`"${commandName}" needs exactly one execution name or ARN, got ${positionals.length}.`);
   }
+  validateExecutionReference(positionals[0]);
   return { name: commandName, stackName, execution: positionals[0] };
 }
 
@@ -107,15 +108,22 @@ export function validateExecutionName(name: string): void {
   }
 }
 
+/** An execution name or execution ARN Step Functions could hold, checked before any AWS call. */
+export function validateExecutionReference(nameOrArn: string): void {
+  if (isExecutionArn(nameOrArn)) validateExecutionArn(nameOrArn);
+  else validateExecutionName(nameOrArn);
+}
+
+function validateExecutionArn(arn: string): void {
+  if (!/^arn:[^:]+:states:[^:]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) {
+    throw new UsageError(`"${arn}" is not a Step Functions execution ARN (arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>).`);
+  }
+}
+
 /** Resolves an execution name to its ARN: the state machine ARN with `:stateMachine:` turned into `:execution:`. */
 export function executionArnFor(stateMachineArn: string, nameOrArn: string): string {
-  if (nameOrArn.startsWith('arn:')) {
-    if (!/^arn:[^:]+:states:[^:]+:\d{12}:execution:[^:]+:[^:]+$/.test(nameOrArn)) {
-      throw new UsageError(`"${nameOrArn}" is not a Step Functions execution ARN (arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>).`);
-    }
-    return nameOrArn;
-  }
-  validateExecutionName(nameOrArn);
+  validateExecutionReference(nameOrArn);
+  if (isExecutionArn(nameOrArn)) return nameOrArn;
   if (!stateMachineArn.includes(':stateMachine:')) {
     throw new Error(`"${stateMachineArn}" is not a state machine ARN (it has no ":stateMachine:").`);
   }
@@ -161,6 +169,24 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } {
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
   if (!match) throw new Error(`"${uri}" is not an s3://bucket/key URI.`);
   return { bucket: match[1], key: match[2] };
+}
+
+// Node's codes for a request that never reached a server or got no answer (DNS, refused, reset, timed out).
+const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/**
+ * For an error that means the request never got an answer from AWS: what to tell the user, naming the endpoint when
+ * the error carries it, else the region. The SDK has already retried such errors by then.
+ */
+export function unreachableMessage(error: unknown, region: string): string | undefined {
+  const { name, code, hostname, address, port } = (error ?? {}) as { name?: string; code?: string; hostname?: string; address?: string; port?: number };
+  if (name !== 'TimeoutError' && !(code !== undefined && UNREACHABLE_CODES.has(code))) return undefined;
+  const endpoint = hostname ?? (address !== undefined ? `${address}${port !== undefined ? `:${port}` : ''}` : undefined);
+  const where = endpoint !== undefined ? `${endpoint} (region ${region})` : `the endpoints of region ${region}`;
+  return (
+    `AWS could not be reached at ${where}: ${code ?? name}. ` +
+    'Check the network connection, a proxy (HTTPS_PROXY) or VPN, and the region (AWS_REGION or your profile).'
+  );
 }
 
 /** What is running now, and the id of the last event seen, so the next poll asks only for newer events. */

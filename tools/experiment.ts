@@ -25,6 +25,7 @@ import {
   parseS3Uri,
   regionOfArn,
   reportOf,
+  unreachableMessage,
 } from './experiment-core';
 import { cleanUpCommand } from './clean-up-command';
 
@@ -189,6 +190,8 @@ async function explain(error: unknown, deps: ExperimentDeps, stackName: string |
       'or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.'
     );
   }
+  const unreachable = unreachableMessage(error, await regionOf(deps));
+  if (unreachable) return unreachable;
   if (/Region is missing/i.test(message)) {
     return 'No AWS region configured. Set AWS_REGION (e.g. AWS_REGION=us-east-1) or a region in your AWS profile.';
   }

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { prepareYear, profileEventCodes, PrepareYearResult } from '../lambda/core/data-preparation';
 import { identifyDataset } from '../lambda/core/dataset';
 import { logProgress } from '../lambda/core/featurize-stream';
+import { WORKSHOP_DEFAULTS, settingsProblems } from '../lambda/core/settings';
 import { LOCAL_SOURCE_BUCKET, LocalDataStore, LocalSourceReader } from './local-data-store';
 
 export const USAGE = `Usage: npm run prepare-data -- --input <file or dir> [--input ...] --out <dir> [options]
@@ -25,9 +26,12 @@ Options:
   --out <dir>                  output directory (created)
   --test-year <year>           year written to test/ (RecordIO + CSV, no split);
                                default: the highest year when more than one file is given, else none
-  --validation-percent <n>     share of train-year rows sent to validation/, 0-100 (default 10)
-  --max-malformed-share <x>    fail a file when more than this share of rows is not GDELT-shaped (default 0.5)
-  --prefix <key prefix>        key prefix inside --out (default: none)
+  --validation-percent <n>     percent of train-year rows sent to validation/, as the workflow's
+                               validationPercent setting (default ${WORKSHOP_DEFAULTS.validationPercent})
+  --max-malformed-share <x>    fail a file when more than this share of rows is not GDELT-shaped,
+                               as the maxMalformedShare setting (default ${WORKSHOP_DEFAULTS.maxMalformedShare})
+  --prefix <key prefix>        write below <out>/<key prefix>/, as the s3Prefix setting does in the bucket
+                               (default: none, straight into <out>)
   --help                       show this help
 
 A rerun with the same files and settings finds the same dataset and skips the work.`;
@@ -56,32 +60,49 @@ function numberOption(name: string, text: string | undefined, fallback: number):
   return value;
 }
 
-/** Parses the command line; returns undefined for --help. */
+/** Checks an option with the rule of the workflow setting it stands for, so both accept the same values. */
+function checkAsSetting(option: string, setting: string, value: unknown): void {
+  const [problem] = settingsProblems({ [setting]: value });
+  // The settings' messages start with "<setting>: "; the option's name takes its place.
+  if (problem) throw usageError(`--${option} ${problem.slice(setting.length + 2)}`);
+}
+
+const OPTIONS = {
+  'input': { type: 'string', multiple: true },
+  'out': { type: 'string' },
+  'test-year': { type: 'string' },
+  'validation-percent': { type: 'string' },
+  'max-malformed-share': { type: 'string' },
+  'prefix': { type: 'string' },
+  'help': { type: 'boolean' },
+} as const;
+
+/** Parses and checks the command line before any file is read; returns undefined for --help. */
 export function parseOptions(argv: string[]): PrepareDataOptions | undefined {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      'input': { type: 'string', multiple: true },
-      'out': { type: 'string' },
-      'test-year': { type: 'string' },
-      'validation-percent': { type: 'string' },
-      'max-malformed-share': { type: 'string' },
-      'prefix': { type: 'string' },
-      'help': { type: 'boolean' },
-    },
+  let parsed;
+  try {
     // `--input a.csv b.csv`: paths after the first are positionals.
-    allowPositionals: true,
-  });
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    // node:util names the option it does not know or that lacks its value.
+    throw usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
   if (values.help) return undefined;
   const inputs = [...(values.input ?? []), ...positionals];
   if (inputs.length === 0) throw usageError('--input is required');
   if (!values.out) throw usageError('--out is required');
+  const validationPercent = numberOption('validation-percent', values['validation-percent'], WORKSHOP_DEFAULTS.validationPercent);
+  checkAsSetting('validation-percent', 'validationPercent', validationPercent);
+  const maxMalformedShare = numberOption('max-malformed-share', values['max-malformed-share'], WORKSHOP_DEFAULTS.maxMalformedShare);
+  checkAsSetting('max-malformed-share', 'maxMalformedShare', maxMalformedShare);
+  if (values.prefix !== undefined) checkAsSetting('prefix', 's3Prefix', values.prefix);
   return {
     inputs,
     out: values.out,
     testYear: values['test-year'] === undefined ? undefined : numberOption('test-year', values['test-year'], 0),
-    validationPercent: numberOption('validation-percent', values['validation-percent'], 10),
-    maxMalformedShare: numberOption('max-malformed-share', values['max-malformed-share'], 0.5),
+    validationPercent,
+    maxMalformedShare,
     prefix: values.prefix ?? '',
   };
 }
@@ -140,27 +161,30 @@ export async function prepareData(options: PrepareDataOptions, log: (line: strin
   return results;
 }
 
-async function main(): Promise<void> {
+/** Runs the tool; returns the process exit code (0 success, 1 failure, 2 bad command line). */
+export async function main(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   let options: PrepareDataOptions | undefined;
   try {
-    options = parseOptions(process.argv.slice(2));
+    options = parseOptions(argv);
   } catch (error) {
-    console.error((error as Error).message);
-    process.exitCode = 2;
-    return;
+    err((error as Error).message);
+    return 2;
   }
   if (!options) {
-    console.log(USAGE);
-    return;
+    out(USAGE);
+    return 0;
   }
   try {
-    await prepareData(options);
+    await prepareData(options, out);
+    return 0;
   } catch (error) {
-    console.error(`${(error as Error).name}: ${(error as Error).message}`);
-    process.exitCode = 1;
+    err(`${(error as Error).name}: ${(error as Error).message}`);
+    return 1;
   }
 }
 
 if (require.main === module) {
-  void main();
+  void main(process.argv.slice(2), console.log, console.error).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -177,6 +177,65 @@ describe('loadDeployConfig', () => {
     expect(() => loadDeployConfig(contextOf({ experiment: { retainData: 'yes' } }))).toThrow(/retainData: "yes" must be true or false/);
   });
 
+  it('lists every problem at once: unreadable file, bad JSON in context', () => {
+    // GIVEN
+    const context = contextOf({ configFile: join(dir, 'missing.json'), experiment: '{instanceCount: 4}' });
+    // WHEN / THEN
+    expect(() => loadDeployConfig(context)).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.stringMatching(/^Config file .*missing\.json \(context "configFile"\) cannot be read: ENOENT/),
+          expect.stringMatching(/^Context "experiment" is not valid JSON/),
+        ],
+      }),
+    );
+  });
+
+  it('lists the problems of single settings and the rules across settings together', () => {
+    // GIVEN an invalid count, and a test year that is also a training year (a rule across two settings)
+    const context = contextOf({ experiment: { instanceCount: 0, testYear: 1979, retainData: 'yes' } });
+    // WHEN / THEN
+    expect(() => loadDeployConfig(context)).toThrow(
+      expect.objectContaining({
+        problems: [
+          'retainData: "yes" must be true or false',
+          'instanceCount: 0 must be an integer from 1 to 100',
+          'testYear: 1979 is also a training year; the test year must be held out',
+        ],
+      }),
+    );
+  });
+
+  it('lists a bad setting of the config file with a bad setting of the context', () => {
+    // GIVEN
+    const path = configFile('bad-count.json', JSON.stringify({ endpointInstanceCount: 0 }));
+    // WHEN / THEN
+    expect(() => loadDeployConfig(contextOf({ configFile: path, experiment: { bucketName: 'mine' } }))).toThrow(
+      /endpointInstanceCount: 0 must be an integer from 1 to 10\n- bucketName: unknown setting/,
+    );
+  });
+
+  it('rejects a region without a known image, with the other problems', () => {
+    // GIVEN / WHEN / THEN
+    expect(() => loadDeployConfig(contextOf({ experiment: { instanceCount: 0 } }), 'xx-nowhere-1')).toThrow(
+      /instanceCount: 0 must be an integer from 1 to 100\n- No Linear Learner image is known for region "xx-nowhere-1"/,
+    );
+  });
+
+  it('accepts a region without a known image when imageUri is given', () => {
+    // GIVEN
+    const imageUri = '123456789012.dkr.ecr.xx-nowhere-1.amazonaws.com/linear-learner:1';
+    // WHEN
+    const config = loadDeployConfig(contextOf({ experiment: { imageUri } }), 'xx-nowhere-1');
+    // THEN
+    expect(config.settings.imageUri).toBe(imageUri);
+  });
+
+  it('accepts a region with a known image', () => {
+    // GIVEN / WHEN / THEN
+    expect(loadDeployConfig(contextOf({}), 'eu-north-1').settings).not.toHaveProperty('imageUri');
+  });
+
   it('accepts s3Prefix at deploy time', () => {
     // GIVEN / WHEN
     const config = loadDeployConfig(contextOf({ experiment: { s3Prefix: 'experiments/linear-learner' } }));

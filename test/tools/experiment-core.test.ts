@@ -11,6 +11,7 @@ import {
   parseInputDocument,
   parseS3Uri,
   readableCause,
+  unreachableMessage,
 } from '../../tools/experiment-core';
 
 const stateMachineArn = 'arn:aws:states:eu-west-1:111122223333:stateMachine:ExperimentWorkflow';
@@ -61,6 +62,21 @@ describe('parseArguments', () => {
   it('rejects report without an execution', () => {
     // WHEN / THEN
     expect(() => parseArguments(['report'])).toThrow(/needs exactly one execution name or ARN, got 0/);
+  });
+
+  it('rejects a report of an execution name Step Functions would refuse', () => {
+    // WHEN / THEN
+    expect(() => parseArguments(['report', 'my run'])).toThrow(/Execution name "my run" is not allowed/);
+  });
+
+  it('rejects a report of an ARN that is not an execution', () => {
+    // WHEN / THEN
+    expect(() => parseArguments(['report', stateMachineArn])).toThrow(/is not a Step Functions execution ARN/);
+  });
+
+  it('rejects an unknown option before the command', () => {
+    // WHEN / THEN
+    expect(() => parseArguments(['--watch', 'start'])).toThrow(UsageError);
   });
 
   it('rejects an execution name Step Functions would refuse', () => {
@@ -115,6 +131,46 @@ describe('formatting', () => {
   it('shows a plain cause as it is', () => {
     // WHEN / THEN
     expect(readableCause('States.Timeout')).toBe('States.Timeout');
+  });
+});
+
+describe('unreachableMessage', () => {
+  it('names the host that did not resolve and the region', () => {
+    // GIVEN the error Node gives when DNS has no answer
+    const error = Object.assign(new Error('getaddrinfo ENOTFOUND states.eu-west-1.amazonaws.com'), {
+      code: 'ENOTFOUND',
+      hostname: 'states.eu-west-1.amazonaws.com',
+    });
+
+    // WHEN / THEN
+    expect(unreachableMessage(error, 'eu-west-1')).toBe(
+      'AWS could not be reached at states.eu-west-1.amazonaws.com (region eu-west-1): ENOTFOUND. ' +
+        'Check the network connection, a proxy (HTTPS_PROXY) or VPN, and the region (AWS_REGION or your profile).',
+    );
+  });
+
+  it('names the address and port of a refused connection', () => {
+    // GIVEN
+    const error = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED', address: '10.0.0.1', port: 443 });
+
+    // WHEN / THEN
+    expect(unreachableMessage(error, 'us-east-1')).toMatch(/^AWS could not be reached at 10\.0\.0\.1:443 \(region us-east-1\): ECONNREFUSED\./);
+  });
+
+  it("names the region for the SDK's timeout, which carries no endpoint", () => {
+    // GIVEN
+    const error = Object.assign(new Error('the request socket did not establish a connection within 1000 ms'), { name: 'TimeoutError' });
+
+    // WHEN / THEN
+    expect(unreachableMessage(error, 'us-east-1')).toMatch(/^AWS could not be reached at the endpoints of region us-east-1: TimeoutError\./);
+  });
+
+  it('leaves other errors alone', () => {
+    // GIVEN
+    const error = Object.assign(new Error('Access denied'), { name: 'AccessDeniedException' });
+
+    // WHEN / THEN
+    expect(unreachableMessage(error, 'us-east-1')).toBeUndefined();
   });
 });
 

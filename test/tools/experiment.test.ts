@@ -367,6 +367,52 @@ describe('experiment errors', () => {
     expect(err[0]).toMatch(/^No AWS credentials found\. Configure them with `aws configure`/);
   });
 
+  it('says AWS could not be reached, naming the endpoint and region, when the network fails', async () => {
+    // GIVEN the error Node gives when DNS has no answer
+    cloudFormationMock.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), {
+        code: 'ENOTFOUND',
+        hostname: 'cloudformation.eu-west-1.amazonaws.com',
+      }),
+    );
+    const { deps, err } = harness();
+
+    // WHEN
+    const code = await main(['start'], deps);
+
+    // THEN
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      'AWS could not be reached at cloudformation.eu-west-1.amazonaws.com (region eu-west-1): ENOTFOUND. ' +
+        'Check the network connection, a proxy (HTTPS_PROXY) or VPN, and the region (AWS_REGION or your profile).',
+    ]);
+  });
+
+  it('says a report name is invalid before any AWS call', async () => {
+    // GIVEN
+    const { deps, err } = harness();
+
+    // WHEN
+    const code = await main(['report', 'run 1'], deps);
+
+    // THEN
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/^Execution name "run 1" is not allowed: .*\n\nUsage: npm run experiment/);
+    expect([...cloudFormationMock.calls(), ...sfnMock.calls(), ...s3Mock.calls()]).toEqual([]);
+  });
+
+  it('prints the usage for an unknown option, exit code 2', async () => {
+    // GIVEN
+    const { deps, err } = harness();
+
+    // WHEN
+    const code = await main(['start', '--wait'], deps);
+
+    // THEN
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/^Unknown option --wait for "start"\. Allowed: --watch, --input, --stack, --name\.\n\nUsage: npm run experiment/);
+  });
+
   it('prints the usage for a bad command line, exit code 2', async () => {
     // GIVEN
     const { deps, err } = harness();

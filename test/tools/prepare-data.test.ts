@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseOptions, prepareData } from '../../tools/prepare-data';
+import { main, parseOptions, prepareData } from '../../tools/prepare-data';
 
 const FIXTURE = path.join(__dirname, '../fixtures/events-sample.tsv');
 let work: string;
@@ -77,5 +77,85 @@ describe('parseOptions', () => {
 
   it('requires --out', () => {
     expect(() => parseOptions(['--input', 'x'])).toThrow(/--out is required/);
+  });
+
+  it.each(['1', '50'])('accepts --validation-percent %s, a bound of the workflow setting', (percent) => {
+    // WHEN
+    const options = parseOptions(['--input', 'x', '--out', 'o', '--validation-percent', percent]);
+
+    // THEN
+    expect(options?.validationPercent).toBe(Number(percent));
+  });
+
+  it.each(['0', '51', '10.5'])('rejects --validation-percent %s, as the workflow setting does', (percent) => {
+    // WHEN / THEN
+    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--validation-percent', percent])).toThrow(
+      `--validation-percent ${percent} must be an integer from 1 to 50`,
+    );
+  });
+
+  it('rejects a --max-malformed-share outside 0 to 1', () => {
+    // WHEN / THEN
+    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--max-malformed-share', '2'])).toThrow('--max-malformed-share 2 must be a number from 0 to 1');
+  });
+
+  it('rejects a --prefix the s3Prefix setting would refuse', () => {
+    // WHEN / THEN
+    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--prefix', '/data/'])).toThrow(/^--prefix "\/data\/" must be an S3 key prefix/);
+  });
+
+  it('writes below the --prefix inside --out', async () => {
+    // GIVEN
+    const options = parseOptions(['--input', work, '--out', path.join(work, 'out'), '--prefix', 'experiments/a'])!;
+
+    // WHEN
+    await prepareData(options, () => undefined);
+
+    // THEN
+    expect(readdirSync(path.join(work, 'out'))).toEqual(['experiments']);
+    const [dataset] = readdirSync(path.join(work, 'out/experiments/a/datasets'));
+    expect(existsSync(path.join(work, 'out/experiments/a/datasets', dataset, 'train/1979.data'))).toBe(true);
+  });
+});
+
+describe('prepare-data command line', () => {
+  function run(argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    return main(argv, (line) => out.push(line), (line) => err.push(line)).then((code) => ({ code, out, err }));
+  }
+
+  it('prints the usage for an unknown option, exit code 2', async () => {
+    // WHEN
+    const { code, err } = await run(['--input', work, '--out', path.join(work, 'out'), '--percent', '20']);
+
+    // THEN
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/^Unknown option '--percent'.*\n\nUsage: npm run prepare-data/s);
+  });
+
+  it('rejects --validation-percent 80 before reading any file', async () => {
+    // GIVEN an input that does not exist, so that any work would fail differently
+    const input = path.join(work, 'missing');
+
+    // WHEN
+    const { code, err } = await run(['--input', input, '--out', path.join(work, 'out'), '--validation-percent', '80']);
+
+    // THEN
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/^--validation-percent 80 must be an integer from 1 to 50\n\nUsage:/);
+    expect(existsSync(path.join(work, 'out'))).toBe(false);
+  });
+
+  it('prints one line per year and exits 0', async () => {
+    // WHEN
+    const { code, out } = await run(['--input', work, '--out', path.join(work, 'out')]);
+
+    // THEN
+    expect(code).toBe(0);
+    // The dataset id hashes the local files' sizes and modification times, so only its shape is fixed.
+    expect(out.map((line) => line.split(':')[0].replace(/^dataset [0-9a-f]{16}$/, 'dataset <id>'))).toEqual([
+      'event codes of 1979', 'dataset <id>', '1979 train', '1984 test',
+    ]);
   });
 });
