@@ -7,8 +7,10 @@ describe('Lambda bundles', () => {
     // GIVEN the stack synthesized with bundling, as `cdk deploy` does
     const { app, stack } = buildStack({ bundle: true });
 
-    // WHEN the app is synthesized
+    // WHEN the app is synthesized (CDK's "Bundling asset" line per function kept out of the test output)
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const assembly = app.synth();
+    stderr.mockRestore();
 
     // THEN each task function's asset is one index.js; only data preparation carries its own S3 client and lib-storage
     const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
