@@ -2,15 +2,23 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildStack } from '../helpers/stack';
 
+function withoutStderr<T>(run: () => T): T {
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return run();
+  } finally {
+    stderr.mockRestore();
+  }
+}
+
 describe('Lambda bundles', () => {
   it('bundle every task with esbuild, leaving the runtime\'s AWS SDK out', () => {
-    // GIVEN the stack synthesized with bundling, as `cdk deploy` does
-    const { app, stack } = buildStack({ bundle: true });
+    // GIVEN the stack built with bundling, as `cdk deploy` does (CDK's "Bundling asset" line per function, written
+    // while the stack is built, kept out of the test output)
+    const { app, stack } = withoutStderr(() => buildStack({ bundle: true }));
 
-    // WHEN the app is synthesized (CDK's "Bundling asset" line per function kept out of the test output)
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    // WHEN the app is synthesized
     const assembly = app.synth();
-    stderr.mockRestore();
 
     // THEN each task function's asset is one index.js; only data preparation carries its own S3 client and lib-storage
     const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
