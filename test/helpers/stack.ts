@@ -21,7 +21,7 @@ export interface SynthOptions {
   readonly bundle?: boolean;
   /**
    * Run CDK's built-in CloudFormation template validation, as every `cdk synth` does; off by default, since it
-   * costs seconds per synth and one test covers it.
+   * costs seconds per synth and the template-validation tests cover it.
    */
   readonly validate?: boolean;
 }
