@@ -1,9 +1,9 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
+import { handlerBundle } from './handler-bundle';
 
 export interface TaskFunctionProps {
   /** File name of the handler in lambda/, without extension. */
@@ -23,11 +23,15 @@ export interface TaskFunctionProps {
 }
 
 /** One workflow task: a TypeScript handler from lambda/, bundled with esbuild, on the latest Node.js runtime. */
-export class TaskFunction extends NodejsFunction {
+export class TaskFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: TaskFunctionProps) {
     super(scope, id, {
-      entry: path.join(__dirname, '..', 'lambda', `${props.handler}.ts`),
-      handler: 'handler',
+      code: handlerBundle({
+        entry: path.join(__dirname, '..', 'lambda', `${props.handler}.ts`),
+        runtime: lambda.Runtime.NODEJS_24_X,
+        externalModules: props.externalModules ?? ['@aws-sdk/*'],
+      }),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       description: props.description,
@@ -35,7 +39,6 @@ export class TaskFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 256,
       environment: props.environment,
       logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
-      bundling: { externalModules: props.externalModules ?? ['@aws-sdk/*'], minify: true, sourceMap: false },
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

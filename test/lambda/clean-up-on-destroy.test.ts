@@ -36,10 +36,16 @@ function givenOneTaggedModel() {
   sagemakerMock.on(ListTagsCommand).resolves({ Tags: [{ Key: 'experiment:stack', Value: 'MyExperiment' }] });
 }
 
+/** The handler logs one JSON summary per Delete; tests read it here instead of the test output. */
+let log: jest.SpyInstance;
+
 beforeEach(() => {
   sagemakerMock.reset();
   sfnMock.reset();
+  log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
+
+afterEach(() => log.mockRestore());
 
 describe('clean-up-on-destroy handler', () => {
   it('does nothing on Create but return a stable physical id', async () => {
@@ -84,6 +90,28 @@ describe('clean-up-on-destroy handler', () => {
     expect(response).toEqual({
       PhysicalResourceId: 'experiment-cleanup-MyExperiment',
       Data: { ExecutionsStopped: '0', TrainingJobsStopped: '0', EndpointsDeleted: '0', EndpointConfigsDeleted: '0', ModelsDeleted: '1' },
+    });
+  });
+
+  it('logs the name of every resource it removed, where the response to CloudFormation has only counts', async () => {
+    // GIVEN
+    givenOneTaggedModel();
+    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Delete', PhysicalResourceId: 'experiment-cleanup-MyExperiment' };
+
+    // WHEN
+    await handler(event, minutes(15));
+
+    // THEN
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(log.mock.calls[0][0] as string)).toEqual({
+      executionsStopped: [],
+      stackName: 'MyExperiment',
+      trainingJobsStopped: [],
+      endpointsDeleted: [],
+      endpointConfigsDeleted: [],
+      modelsDeleted: ['distributed-sharded-1'],
+      alreadyGone: [],
+      alreadyEnding: [],
     });
   });
 

@@ -1,3 +1,4 @@
+import { CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { stateMachineDefinition } from '../helpers/definition';
@@ -232,6 +233,25 @@ describe('cdk-nag AwsSolutions checks', () => {
       roles: [new iam.Role(stack, 'CarelessRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })],
     });
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
+  });
+});
+
+describe("CDK's built-in CloudFormation template validation", () => {
+  it('finds nothing in the template', () => {
+    // GIVEN the stack, validated as every `cdk synth` does
+    const { app } = buildStack({ validate: true });
+
+    // WHEN / THEN synth succeeds, since cdk.json makes validation findings errors
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('still fails synth on an invalid resource property', () => {
+    // GIVEN a resource with a property CloudFormation does not know
+    const { app, stack } = buildStack({ validate: true });
+    new CfnResource(stack, 'Careless', { type: 'AWS::SQS::Queue', properties: { NoSuchProperty: true } });
+
+    // WHEN / THEN
+    expect(() => app.synth()).toThrow(/NoSuchProperty/);
   });
 });
 

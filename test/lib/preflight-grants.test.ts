@@ -20,7 +20,8 @@ describe('the preflight function', () => {
       {
         Action: 'servicequotas:GetServiceQuota',
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':servicequotas:us-east-1:123456789012:sagemaker/*']] },
+        // The partition is a literal once the stack's region is known (the tests synthesize for us-east-1).
+        Resource: 'arn:aws:servicequotas:us-east-1:123456789012:sagemaker/*',
       },
       { Action: 'servicequotas:ListAWSDefaultServiceQuotas', Effect: 'Allow', Resource: '*' },
       { Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::gdelt-open-data/*', Sid: 'CheckGdelt' },
