@@ -42,6 +42,8 @@ export interface CleanUpRun {
   readonly output?: Record<string, unknown>;
   readonly error?: { name: string; message: string };
   readonly statesEntered: string[];
+  /** What the clean-up task logged, one JSON line per pass (its record in CloudWatch Logs). */
+  readonly logLines: string[];
 }
 
 let definition: Record<string, unknown> | undefined;
@@ -63,12 +65,16 @@ export async function runCleanUpAfterEnd(event: unknown, handler: Handler = clea
   })();
   let output: Record<string, unknown> | undefined;
   let error: { name: string; message: string } | undefined;
+  const logLines: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void logLines.push(String(line)));
   try {
     output = (await execution.result) as Record<string, unknown>;
   } catch (caught) {
     const cause = (caught as Error).cause as Error | undefined;
     error = { name: cause?.name ?? (caught as Error).name, message: cause?.message ?? (caught as Error).message };
+  } finally {
+    await collecting;
+    log.mockRestore();
   }
-  await collecting;
-  return { output, error, statesEntered: events.flatMap((logged) => (logged.type === 'StateEntered' ? [logged.state.name] : [])) };
+  return { output, error, logLines, statesEntered: events.flatMap((logged) => (logged.type === 'StateEntered' ? [logged.state.name] : [])) };
 }

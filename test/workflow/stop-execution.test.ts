@@ -66,6 +66,10 @@ describe('an execution stopped by hand, then its ABORTED status-change event', (
     expect(cleanUp.error).toBeUndefined();
     expect(sagemaker.billing()).toEqual([]);
     expect([...sagemaker.resources.values()].map((job) => job.status)).toEqual(['Stopping', 'Stopping']);
+    // AND its log line names the two jobs it stopped
+    expect(cleanUp.logLines.map((line) => JSON.parse(line).stopped.map((stopped: { kind: string }) => stopped.kind))).toEqual([
+      ['trainingJob', 'trainingJob'],
+    ]);
   });
 
   it('deletes both endpoints, their configs and models when stopped while the endpoints are being created', async () => {
