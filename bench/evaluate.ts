@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
-import { csvBatches, DEFAULT_MAX_BATCH_BYTES, readStartFor } from '../lambda/core/csv-batches';
-import { combineSums, ErrorSums, ScorableBatch, scoreInOrder, toMetrics } from '../lambda/core/metrics';
-import { parsePredictions } from '../lambda/evaluate-endpoint';
+import { csvBatches, readStartFor } from '../lambda/core/evaluation/csv-batches';
+import { WORKSHOP_DEFAULTS } from '../lambda/core/experiment/settings';
+import { combineSums, ErrorSums, ScorableBatch, scoreInOrder, toMetrics } from '../lambda/core/evaluation/metrics';
+import { parsePredictions } from '../lambda/core/evaluation/endpoint-scoring';
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -74,7 +75,7 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 async function main(): Promise<void> {
   const rows = argument('rows', 1_500_000);
-  const maxBatchBytes = argument('max-batch-bytes', DEFAULT_MAX_BATCH_BYTES);
+  const maxBatchBytes = argument('max-batch-bytes', WORKSHOP_DEFAULTS.evaluationBatchBytes);
   const concurrency = argument('concurrency', 4);
   const generateAt = process.argv.indexOf('--generate');
   if (generateAt !== -1) return writeTestCsv(process.argv[generateAt + 1], rows);

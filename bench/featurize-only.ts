@@ -5,8 +5,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { featurizeStream, profileStream } from '../lambda/core/featurize-stream';
-import { selectTopEventCodes } from '../lambda/core/gdelt-transform';
+import { featurizeStream, profileStream } from '../lambda/core/data/transform/featurize-stream';
+import { selectTopEventCodes } from '../lambda/core/data/transform/gdelt-transform';
 
 const FIXTURE = path.join(__dirname, '..', 'test', 'fixtures', 'events-sample.tsv');
 

@@ -16,8 +16,8 @@ import { fork } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { featurizeStream, profileStream } from '../lambda/core/featurize-stream';
-import { selectTopEventCodes } from '../lambda/core/gdelt-transform';
+import { featurizeStream, profileStream } from '../lambda/core/data/transform/featurize-stream';
+import { selectTopEventCodes } from '../lambda/core/data/transform/gdelt-transform';
 
 const BENCH_DIR = path.join(__dirname, '..', '.bench');
 const FIXTURE = path.join(__dirname, '..', 'test', 'fixtures', 'events-sample.tsv');

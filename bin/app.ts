@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_STACK_NAME, DeployConfig, loadDeployConfig } from '../lib/config';
+import { DeployConfig, loadDeployConfig } from '../lib/config';
+import { DEFAULT_STACK_NAME } from '../lambda/core/experiment/naming';
 import { ExperimentStack } from '../lib/experiment-stack';
-import { SettingsError } from '../lambda/core/settings';
+import { SettingsError } from '../lambda/core/experiment/settings';
 
 const app = new App();
 // The region picks the Linear Learner image at synth; without one, CloudFormation picks it at deploy.

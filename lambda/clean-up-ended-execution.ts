@@ -1,7 +1,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { EndedExecutionEvent, EndedExecutionResult, cleanUpEndedExecution, parseEndedExecutionEvent } from './core/ended-cleanup';
-import { requiredEnv } from './core/environment';
+import { EndedExecutionEvent, EndedExecutionResult, cleanUpEndedExecution, parseEndedExecutionEvent } from './core/cleanup/ended-cleanup';
+import { requiredEnv } from './core/shared/environment';
 
 const sagemaker = new SageMakerClient({});
 const sfn = new SFNClient({});

@@ -1,5 +1,6 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { ExecutionCleanUpResult, VariantResources, cleanUpExecution, parseExecutionCleanUpRequest } from './core/cleanup';
+import { ExecutionCleanUpResult, cleanUpExecution, parseExecutionCleanUpRequest } from './core/cleanup/cleanup';
+import { VariantResources } from './core/experiment/naming';
 
 const sagemaker = new SageMakerClient({});
 

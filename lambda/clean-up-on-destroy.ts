@@ -1,9 +1,9 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { cleanUpStack, defaultSleep } from './core/cleanup';
-import { TAG_STACK } from './core/naming';
-import { stopRunningExecutions } from './core/stop-executions';
+import { cleanUpStack, defaultSleep } from './core/cleanup/cleanup';
+import { TAG_STACK } from './core/experiment/naming';
+import { stopRunningExecutions } from './core/cleanup/stop-executions';
 
 const sagemaker = new SageMakerClient({});
 const stepFunctions = new SFNClient({});

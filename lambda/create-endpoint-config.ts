@@ -1,7 +1,7 @@
 import { CreateEndpointConfigCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createOnce } from './core/create-once';
-import { endpointConfigRequest } from './core/requests';
-import { VariantState } from './core/variant-state';
+import { createOnce } from './core/sagemaker/create-once';
+import { endpointConfigRequest } from './core/sagemaker/requests';
+import { VariantState } from './core/sagemaker/variant-state';
 
 const sagemaker = new SageMakerClient({});
 

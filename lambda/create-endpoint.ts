@@ -1,7 +1,7 @@
 import { CreateEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createOnce, explainResourceLimit } from './core/create-once';
-import { endpointRequest } from './core/requests';
-import { EndpointStatus, STARTED_ENDPOINT, VariantState } from './core/variant-state';
+import { createOnce, explainResourceLimit } from './core/sagemaker/create-once';
+import { endpointRequest } from './core/sagemaker/requests';
+import { EndpointStatus, STARTED_ENDPOINT, VariantState } from './core/sagemaker/variant-state';
 
 const sagemaker = new SageMakerClient({});
 

@@ -1,8 +1,8 @@
 import { CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createOnce } from './core/create-once';
-import { requiredEnv } from './core/environment';
-import { modelRequest } from './core/requests';
-import { VariantState } from './core/variant-state';
+import { createOnce } from './core/sagemaker/create-once';
+import { requiredEnv } from './core/shared/environment';
+import { modelRequest } from './core/sagemaker/requests';
+import { VariantState } from './core/sagemaker/variant-state';
 
 const sagemaker = new SageMakerClient({});
 

@@ -1,5 +1,5 @@
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { EndpointStatus, VariantState, summarizeEndpoint } from './core/variant-state';
+import { EndpointStatus, VariantState, summarizeEndpoint } from './core/sagemaker/variant-state';
 
 const sagemaker = new SageMakerClient({});
 

@@ -1,5 +1,5 @@
 import { DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { TrainingStatus, VariantState, summarizeTraining } from './core/variant-state';
+import { TrainingStatus, VariantState, summarizeTraining } from './core/sagemaker/variant-state';
 
 const sagemaker = new SageMakerClient({});
 

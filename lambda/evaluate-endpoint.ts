@@ -4,22 +4,22 @@
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { requiredEnv } from './core/environment';
-import { ByteRange, csvBatches, DEFAULT_MAX_BATCH_BYTES, readStartFor, validateByteRange, validateMaxBatchBytes } from './core/csv-batches';
+import { requiredEnv } from './core/shared/environment';
+import { ByteRange, csvBatches, readStartFor, validateByteRange, validateMaxBatchBytes } from './core/evaluation/csv-batches';
+import { WORKSHOP_DEFAULTS } from './core/experiment/settings';
 import {
-  DEFAULT_CONCURRENCY,
   DEFAULT_RETRY,
   EvaluateEndpointResult,
   RetryOptions,
   parsePredictions,
   requireText,
   withRetries,
-} from './core/endpoint-scoring';
-import { ScorableBatch, scoreInOrder, toMetrics } from './core/metrics';
-import { callS3 } from './core/s3-errors';
+} from './core/evaluation/endpoint-scoring';
+import { ScorableBatch, scoreInOrder, toMetrics } from './core/evaluation/metrics';
+import { callS3 } from './core/shared/s3-errors';
 
-export { DEFAULT_RETRY, combineEvaluations, isRetryable, parsePredictions } from './core/endpoint-scoring';
-export type { EvaluateEndpointResult, RetryOptions } from './core/endpoint-scoring';
+export { DEFAULT_RETRY, combineEvaluations, isRetryable, parsePredictions } from './core/evaluation/endpoint-scoring';
+export type { EvaluateEndpointResult, RetryOptions } from './core/evaluation/endpoint-scoring';
 
 const s3 = new S3Client({});
 // Retries are ours (core/endpoint-scoring): bounded, with backoff, and testable; the SDK's own would multiply them.
@@ -51,8 +51,8 @@ export async function handler(event: EvaluateEndpointEvent): Promise<EvaluateEnd
   const endpointName = requireText('endpointName', event.endpointName);
   const variantName = requireText('variantName', event.variantName);
   const testKey = requireText('testKey', event.testKey);
-  const maxBatchBytes = event.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-  const concurrency = event.concurrency ?? DEFAULT_CONCURRENCY;
+  const maxBatchBytes = event.maxBatchBytes ?? WORKSHOP_DEFAULTS.evaluationBatchBytes;
+  const concurrency = event.concurrency ?? WORKSHOP_DEFAULTS.evaluationConcurrency;
   validateMaxBatchBytes(maxBatchBytes);
   if (event.range) validateByteRange(event.range);
 

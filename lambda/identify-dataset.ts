@@ -4,8 +4,8 @@
  * Event: { dataset: { dataPrefix, validationPercent, maxMalformedShare, retentionDays, years }, profile: { year, codes,
  * sourceETag } }. Returns the dataset's id, prefix, channels, test key and one work item per year.
  */
-import { identifyDataset, IdentifiedDataset, IdentifyDatasetRequest } from './core/dataset';
-import { newSourceS3Client, S3SourceReader } from './core/source-client';
+import { identifyDataset, IdentifiedDataset, IdentifyDatasetRequest } from './core/data/dataset';
+import { newSourceS3Client, S3SourceReader } from './core/data/source-client';
 
 const sources = new S3SourceReader(newSourceS3Client(), 'Identify dataset');
 

@@ -1,5 +1,5 @@
-import { requiredEnv } from './core/environment';
-import { ExecutionPlan, PlanRequest, planExecution } from './core/plan';
+import { requiredEnv } from './core/shared/environment';
+import { ExecutionPlan, PlanRequest, planExecution } from './core/experiment/plan';
 
 /** The workflow's first state: rejects invalid execution input before anything is created. */
 export async function handler(request: Omit<PlanRequest, 'stackName'>): Promise<ExecutionPlan> {

@@ -3,11 +3,11 @@
  * needs, and fails with every problem at once (PreflightFailed) before anything is read or created.
  */
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { requiredEnv } from './core/environment';
-import { PreflightFailed, PreflightRequest, PreflightResult, quotaFindings, quotaNeeds, sourceProblem } from './core/preflight';
-import { newSourceS3Client } from './core/source-client';
-import { readQuotas } from './core/service-quotas';
-import { sourceFailures } from './core/source-objects';
+import { requiredEnv } from './core/shared/environment';
+import { PreflightFailed, PreflightRequest, PreflightResult, quotaFindings, quotaNeeds, sourceProblem } from './core/preflight/preflight';
+import { newSourceS3Client } from './core/data/source-client';
+import { readQuotas } from './core/preflight/service-quotas';
+import { sourceFailures } from './core/preflight/source-objects';
 
 const quotasClient = new ServiceQuotasClient({});
 const sourceClient = newSourceS3Client();

@@ -3,10 +3,10 @@
  * Event: { source: { bucket, key }, year, dataPrefix, maxMalformedShare }. Env: DATA_BUCKET.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { requiredEnv } from './core/environment';
-import { profileEventCodes, ProfileEventCodesRequest, ProfileEventCodesResult } from './core/data-preparation';
-import { logProgress } from './core/featurize-stream';
-import { newSourceS3Client, S3DataStore, S3SourceReader } from './core/s3-streams';
+import { requiredEnv } from './core/shared/environment';
+import { profileEventCodes, ProfileEventCodesRequest, ProfileEventCodesResult } from './core/data/data-preparation';
+import { logProgress } from './core/data/transform/featurize-stream';
+import { newSourceS3Client, S3DataStore, S3SourceReader } from './core/data/s3-streams';
 
 const sourceClient = newSourceS3Client();
 const dataClient = new S3Client({});

@@ -1,8 +1,8 @@
 import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createOnce, explainResourceLimit } from './core/create-once';
-import { requiredEnv } from './core/environment';
-import { trainingJobRequest } from './core/requests';
-import { STARTED_TRAINING, TrainingStatus, VariantState } from './core/variant-state';
+import { createOnce, explainResourceLimit } from './core/sagemaker/create-once';
+import { requiredEnv } from './core/shared/environment';
+import { trainingJobRequest } from './core/sagemaker/requests';
+import { STARTED_TRAINING, TrainingStatus, VariantState } from './core/sagemaker/variant-state';
 
 const sagemaker = new SageMakerClient({});
 

@@ -1,9 +1,9 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import { CleanUpError } from './core/cleanup-errors';
-import { requiredEnv } from './core/environment';
-import { SweepResult, sweepLogLine, sweepStack } from './core/sweep';
+import { CleanUpError } from './core/cleanup/cleanup-errors';
+import { requiredEnv } from './core/shared/environment';
+import { SweepResult, sweepLogLine, sweepStack } from './core/cleanup/sweep';
 
 const sagemaker = new SageMakerClient({});
 const sfn = new SFNClient({});

@@ -3,12 +3,12 @@
  * returns the verdict and where the report is.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { requiredEnv } from './core/environment';
-import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/cost';
-import type { ExecutionCleanUpResult } from './core/cleanup';
-import { buildReport, VariantInput } from './core/report';
-import { renderMarkdown } from './core/report-markdown';
-import { renderSvg } from './core/report-svg';
+import { requiredEnv } from './core/shared/environment';
+import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/experiment/prices';
+import type { ExecutionCleanUpResult } from './core/cleanup/cleanup';
+import { buildReport, VariantInput } from './core/report/report';
+import { renderMarkdown } from './core/report/report-markdown';
+import { renderSvg } from './core/report/report-svg';
 
 const s3 = new S3Client({});
 

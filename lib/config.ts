@@ -3,11 +3,9 @@
  * validated at synth with the same rules the workflow applies to execution input.
  */
 import { readFileSync } from 'node:fs';
-import { ExperimentSettings, SettingsError, WORKSHOP_DEFAULTS, resolveSettings, settingsProblems } from '../lambda/core/settings';
-import { DEFAULT_PRICES_PER_HOUR } from '../lambda/core/cost';
+import { ExperimentSettings, SettingsError, WORKSHOP_DEFAULTS, resolveSettings, settingsProblems } from '../lambda/core/experiment/settings';
+import { DEFAULT_PRICES_PER_HOUR } from '../lambda/core/experiment/prices';
 import { unknownRegionProblem } from './linear-learner-image';
-
-export const DEFAULT_STACK_NAME = 'DistributedTrainingExperiment';
 
 /** What can be set at deploy time besides the experiment's settings. */
 export interface StackOptions {

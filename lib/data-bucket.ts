@@ -34,7 +34,7 @@ export class DataBucket extends Construct {
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         // Every distinct setting makes a new dataset; unused ones go by themselves. A dataset still in use is
-        // rewritten by its next run before it expires (lambda/core/data-preparation.ts), which restarts the count.
+        // rewritten by its next run before it expires (lambda/core/data/data-preparation.ts), which restarts the count.
         { id: 'expire-prepared-datasets', prefix: props.datasetsPrefix, expiration: Duration.days(props.datasetRetentionDays) },
       ],
       // Destroying the stack leaves nothing billing: the data is rebuilt from GDELT by the next deploy and run.

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { ExperimentSettings } from '../lambda/core/settings';
+import type { ExperimentSettings } from '../lambda/core/experiment/settings';
 import { acknowledgeWildcardResources } from './nag';
 import { WorkflowTasks } from './workflow-tasks';
 

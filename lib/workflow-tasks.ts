@@ -3,12 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { NAME_PREFIX } from '../lambda/core/naming';
+import { NAME_PREFIX } from '../lambda/core/experiment/naming';
 import { GDELT_BUCKET_ARN } from './sagemaker-role';
 import { acknowledgeWildcardResources } from './nag';
 import { TaskFunction, TaskFunctionProps } from './task-function';
 
-/** Every SageMaker resource the workflow creates is named `linear-<variant>-<time>-<hash>` (lambda/core/naming.ts). */
+/** Every SageMaker resource the workflow creates is named `linear-<variant>-<time>-<hash>` (lambda/core/experiment/naming.ts). */
 export const RESOURCE_NAME_PATTERN = `${NAME_PREFIX}*`;
 
 /**
@@ -181,7 +181,7 @@ export class WorkflowTasks extends Construct {
   private allowSageMaker(fn: lambda.IFunction, actions: string[], kinds: string[]): void {
     const resources = this.sagemakerArns(kinds);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
-    acknowledgeWildcardResources(fn, resources, 'SageMaker names are derived per execution; every one starts with linear- (lambda/core/naming.ts).');
+    acknowledgeWildcardResources(fn, resources, 'SageMaker names are derived per execution; every one starts with linear- (lambda/core/experiment/naming.ts).');
   }
 
   private allowData(fn: lambda.IFunction, sid: string, actions: string[], resources: string[], reason: string): void {

@@ -1,8 +1,8 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { describeKind } from '../lambda/core/cleanup-errors';
-import { NamedResource, cleanUpEndedExecution } from '../lambda/core/ended-cleanup';
-import { isStillRunning, executionStatusOf } from '../lambda/core/removal-policy';
+import { describeKind } from '../lambda/core/sagemaker/resource-kind';
+import { NamedResource, cleanUpEndedExecution } from '../lambda/core/cleanup/ended-cleanup';
+import { isStillRunning, executionStatusOf } from '../lambda/core/cleanup/removal-policy';
 
 /** `npm run experiment -- clean-up <execution>`: removes everything an ended execution created, kept or not. */
 

@@ -2,7 +2,7 @@ import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn'
 
 /** The pure part of `npm run experiment`: arguments, ARNs, progress lines and outcome text. No AWS calls here. */
 
-import { DEFAULT_STACK_NAME } from '../lib/config';
+import { DEFAULT_STACK_NAME } from '../lambda/core/experiment/naming';
 
 export { DEFAULT_STACK_NAME };
 

@@ -3,8 +3,8 @@ import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { SourceIdentity, SourceRef } from '../lambda/core/data-manifest';
-import type { DataStore, OutputObject, SourceReader, StoredObject } from '../lambda/core/data-preparation';
+import type { SourceIdentity, SourceRef } from '../lambda/core/data/data-manifest';
+import type { DataStore, OutputObject, SourceReader, StoredObject } from '../lambda/core/data/data-preparation';
 
 const READ_CHUNK_BYTES = 1024 * 1024;
 

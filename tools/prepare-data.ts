@@ -9,10 +9,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { prepareYear, profileEventCodes, PrepareYearResult } from '../lambda/core/data-preparation';
-import { identifyDataset } from '../lambda/core/dataset';
-import { logProgress } from '../lambda/core/featurize-stream';
-import { WORKSHOP_DEFAULTS, settingsProblems } from '../lambda/core/settings';
+import { prepareYear, profileEventCodes, PrepareYearResult } from '../lambda/core/data/data-preparation';
+import { identifyDataset } from '../lambda/core/data/dataset';
+import { logProgress } from '../lambda/core/data/transform/featurize-stream';
+import { WORKSHOP_DEFAULTS, settingsProblems } from '../lambda/core/experiment/settings';
 import { LOCAL_SOURCE_BUCKET, LocalDataStore, LocalSourceReader } from './local-data-store';
 
 export const USAGE = `Usage: npm run prepare-data -- --input <file or dir> [--input ...] --out <dir> [options]

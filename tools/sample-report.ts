@@ -7,10 +7,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from '../lambda/core/cost';
-import { VariantInput, buildReport } from '../lambda/core/report';
-import { renderMarkdown } from '../lambda/core/report-markdown';
-import { renderSvg } from '../lambda/core/report-svg';
+import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from '../lambda/core/experiment/prices';
+import { VariantInput, buildReport } from '../lambda/core/report/report';
+import { renderMarkdown } from '../lambda/core/report/report-markdown';
+import { renderSvg } from '../lambda/core/report/report-svg';
 
 function variant(name: string, trainDistribution: string, seconds: number, mse: number): VariantInput {
   const jobName = `linear-${name}-20261128-160000-0a1b2c3d`;

@@ -2,7 +2,7 @@ import { HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client
 import { AccessDeniedException, GetServiceQuotaCommand, ListAWSDefaultServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/preflight';
-import type { PreflightRequest } from '../../lambda/core/preflight';
+import type { PreflightRequest } from '../../lambda/core/preflight/preflight';
 import { FakeQuota, QUOTA_CODES, SUFFICIENT_QUOTAS, fakeServiceQuotas } from '../helpers/fake-service-quotas';
 
 const year = (value: number, kind: 'train' | 'test' = 'train') => ({ source: { bucket: 'gdelt-open-data', key: `events/${value}.csv` }, year: value, kind });

@@ -1,7 +1,7 @@
 /** A deployed configuration and one execution's plan, as the workflow's first state produces them. */
-import { ExecutionPlan, planExecution } from '../../lambda/core/plan';
-import { ExperimentSettings, WORKSHOP_DEFAULTS } from '../../lambda/core/settings';
-import { VariantState } from '../../lambda/core/variant-state';
+import { ExecutionPlan, planExecution } from '../../lambda/core/experiment/plan';
+import { ExperimentSettings, WORKSHOP_DEFAULTS } from '../../lambda/core/experiment/settings';
+import { VariantState } from '../../lambda/core/sagemaker/variant-state';
 
 export const IMAGE = '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1';
 export const STACK_NAME = 'DistributedTrainingExperiment';

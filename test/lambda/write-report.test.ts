@@ -1,8 +1,8 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PRICES_SOURCE } from '../../lambda/core/cost';
+import { PRICES_SOURCE } from '../../lambda/core/experiment/prices';
 import { handler, WriteReportEvent } from '../../lambda/write-report';
-import { variant } from './core/report-fixtures';
+import { variant } from './core/report/report-fixtures';
 
 const s3 = mockClient(S3Client);
 const PREFIX = 'sagemaker/data_distribution_types/reports/run-1';

@@ -1,0 +1,118 @@
+/**
+ * The first state's work: validate the execution input over the deployed defaults and fix, once, everything
+ * later states need (resolved settings, names, tags, polling bounds, data-preparation work items).
+ * Later states only read the plan, so a retried task always sees the same names.
+ */
+import type { VariantResources } from './naming';
+import type { IdentifyDatasetRequest } from '../data/dataset';
+import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
+import { ExperimentSettings, ResolvedVariant, resolveSettings, resolveVariant, SettingsError } from './settings';
+
+/** Public GDELT 1.0 events, one object per year. */
+export const GDELT_BUCKET = 'gdelt-open-data';
+export const gdeltKey = (year: number): string => `events/${year}.csv`;
+
+/** Training jobs wait for instances and upload the model after MaxRuntimeInSeconds stops counting. */
+const TRAINING_SLACK_SECONDS = 2 * 3600;
+/** Endpoint creation takes minutes, occasionally more than ten; an hour means something is wrong. */
+const ENDPOINT_CREATION_BOUND_SECONDS = 3600;
+
+export interface VariantPlan extends ResolvedVariant, ResourceNames {
+  /** The execution that owns this variant's resources; a create that finds them tagged with it continues. */
+  readonly executionArn: string;
+  readonly tags: readonly Tag[];
+  readonly maxTrainingPolls: number;
+  readonly maxEndpointPolls: number;
+}
+
+export interface SourceObject {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+export interface DataPlan {
+  readonly profile: { readonly source: SourceObject; readonly year: number; readonly dataPrefix: string; readonly maxMalformedShare: number };
+  /** What "Identify dataset" names a dataset from, with the profile's codes and ETag. */
+  readonly dataset: Omit<IdentifyDatasetRequest, 'profile'>;
+}
+
+export interface ExecutionPlan {
+  readonly execution: ExecutionIdentity & { readonly name: string; readonly stackName: string };
+  readonly settings: ExperimentSettings;
+  readonly variants: readonly VariantPlan[];
+  /** Everything this execution may create (names are known before anything exists), for the clean-up steps. */
+  readonly resources: readonly VariantResources[];
+  readonly data: DataPlan;
+  readonly reportPrefix: string;
+}
+
+export interface PlanRequest {
+  /** The execution input: overrides of any setting. */
+  readonly input: unknown;
+  readonly execution: ExecutionIdentity & { readonly name: string };
+  readonly defaults: ExperimentSettings;
+  readonly stackName: string;
+}
+
+/** The Step Functions console pre-fills new executions with `{"Comment": ...}`; starting with it must work. */
+const IGNORED_INPUT_KEYS = ['Comment'];
+
+const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+function withoutIgnoredKeys(input: unknown): Record<string, unknown> {
+  if (input === null || input === undefined) return {};
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new SettingsError(
+      [`the execution input must be a JSON object of settings to override (or {} for the deployed settings), got ${describe(input)}`],
+      'execution input',
+    );
+  }
+  return Object.fromEntries(Object.entries(input).filter(([key]) => !IGNORED_INPUT_KEYS.includes(key)));
+}
+
+function dataPlan(settings: ExperimentSettings): DataPlan {
+  const dataPrefix = settings.s3Prefix;
+  const source = (year: number): SourceObject => ({ bucket: GDELT_BUCKET, key: gdeltKey(year) });
+  const firstYear = Math.min(...settings.trainingYears);
+  return {
+    profile: { source: source(firstYear), year: firstYear, dataPrefix, maxMalformedShare: settings.maxMalformedShare },
+    dataset: {
+      dataPrefix,
+      validationPercent: settings.validationPercent,
+      maxMalformedShare: settings.maxMalformedShare,
+      retentionDays: settings.datasetRetentionDays,
+      years: [
+        ...[...settings.trainingYears].sort().map((year) => ({ year, kind: 'train' as const, source: source(year) })),
+        { year: settings.testYear, kind: 'test' as const, source: source(settings.testYear) },
+      ],
+    },
+  };
+}
+
+/** @throws SettingsError naming every invalid or unknown key of the execution input. */
+export function planExecution(request: PlanRequest): ExecutionPlan {
+  const settings = resolveSettings(request.defaults, withoutIgnoredKeys(request.input), 'execution input');
+  const variants = settings.variants.map((variant): VariantPlan => ({
+    ...resolveVariant(settings, variant),
+    ...resourceNames(request.execution, variant.name),
+    executionArn: request.execution.executionArn,
+    tags: resourceTags(request.stackName, request.execution.executionArn, variant.name, settings),
+    maxTrainingPolls: Math.ceil((settings.maxRuntimeInSeconds + TRAINING_SLACK_SECONDS) / settings.trainingPollSeconds),
+    maxEndpointPolls: Math.ceil(ENDPOINT_CREATION_BOUND_SECONDS / settings.endpointPollSeconds),
+  }));
+  return {
+    execution: { ...request.execution, stackName: request.stackName },
+    settings,
+    variants,
+    resources: variants.map(({ name, jobName, modelName, endpointConfigName, endpointName }) => ({
+      variantName: name,
+      jobName,
+      modelName,
+      endpointConfigName,
+      endpointName,
+    })),
+    data: dataPlan(settings),
+    reportPrefix: `${settings.s3Prefix}/reports/${request.execution.name}`,
+  };
+}
+

@@ -1,0 +1,84 @@
+/**
+ * Every request the workflow sends to SageMaker, built in one place from the plan.
+ * Pure functions: the handlers add nothing but the call.
+ */
+import type {
+  CreateEndpointCommandInput,
+  CreateEndpointConfigCommandInput,
+  CreateModelCommandInput,
+  CreateTrainingJobCommandInput,
+  Channel,
+  ProductionVariantInstanceType,
+  TrainingInstanceType,
+} from '@aws-sdk/client-sagemaker';
+import type { DatasetLocation } from '../data/dataset';
+import type { ExperimentSettings } from '../experiment/settings';
+import type { VariantPlan } from '../experiment/plan';
+
+/** What the deployment gives every handler through its environment. */
+export interface Deployment {
+  readonly bucketName: string;
+  readonly roleArn: string;
+}
+
+/** A key or key prefix in the data bucket as an s3:// URI. */
+export const dataUri = (deployment: Deployment, key: string): string => `s3://${deployment.bucketName}/${key}`;
+
+function channel(name: string, uri: string, distribution: 'FullyReplicated' | 'ShardedByS3Key'): Channel {
+  return {
+    ChannelName: name,
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: distribution } },
+    // No ContentType: Linear Learner then reads RecordIO-protobuf, which the data preparation writes.
+    CompressionType: 'None',
+    RecordWrapperType: 'None',
+  };
+}
+
+/** The channels are the dataset's prefixes: SageMaker reads every object below them, and they hold exactly its years. */
+export function trainingJobRequest(
+  variant: VariantPlan, settings: ExperimentSettings, deployment: Deployment, channels: DatasetLocation['channels'],
+): CreateTrainingJobCommandInput {
+  return {
+    TrainingJobName: variant.jobName,
+    AlgorithmSpecification: { TrainingImage: settings.imageUri, TrainingInputMode: 'File' },
+    RoleArn: deployment.roleArn,
+    InputDataConfig: [
+      channel('train', dataUri(deployment, channels.train), variant.trainDistribution),
+      channel('validation', dataUri(deployment, channels.validation), 'FullyReplicated'),
+    ],
+    OutputDataConfig: { S3OutputPath: `s3://${deployment.bucketName}/${settings.s3Prefix}` },
+    ResourceConfig: { InstanceCount: variant.instanceCount, InstanceType: variant.instanceType as TrainingInstanceType, VolumeSizeInGB: settings.volumeSizeInGB },
+    HyperParameters: { ...variant.hyperparameters },
+    StoppingCondition: { MaxRuntimeInSeconds: settings.maxRuntimeInSeconds },
+    Tags: [...variant.tags],
+  };
+}
+
+export function modelRequest(variant: VariantPlan, settings: ExperimentSettings, deployment: Deployment, modelArtifact: string): CreateModelCommandInput {
+  return {
+    ModelName: variant.modelName,
+    ExecutionRoleArn: deployment.roleArn,
+    PrimaryContainer: { Image: settings.imageUri, ModelDataUrl: modelArtifact },
+    Tags: [...variant.tags],
+  };
+}
+
+export function endpointConfigRequest(variant: VariantPlan, settings: ExperimentSettings): CreateEndpointConfigCommandInput {
+  return {
+    EndpointConfigName: variant.endpointConfigName,
+    ProductionVariants: [
+      {
+        VariantName: 'AllTraffic',
+        ModelName: variant.modelName,
+        InitialInstanceCount: settings.endpointInstanceCount,
+        InstanceType: settings.endpointInstanceType as ProductionVariantInstanceType,
+        InitialVariantWeight: 1,
+      },
+    ],
+    Tags: [...variant.tags],
+  };
+}
+
+export function endpointRequest(variant: VariantPlan): CreateEndpointCommandInput {
+  return { EndpointName: variant.endpointName, EndpointConfigName: variant.endpointConfigName, Tags: [...variant.tags] };
+}

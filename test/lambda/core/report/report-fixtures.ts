@@ -1,0 +1,34 @@
+import { ReportInput, VariantInput } from '../../../../lambda/core/report/report';
+
+/** A variant as the workflow passes it, with the numbers that matter overridable. */
+export function variant(name: string, trainingTimeInSeconds: number, mse: number | null, extra: Partial<VariantInput> = {}): VariantInput {
+  return {
+    name,
+    trainDistribution: name === 'sharded' ? 'ShardedByS3Key' : 'FullyReplicated',
+    instanceCount: 5,
+    instanceType: 'ml.c4.2xlarge',
+    endpointInstanceType: 'ml.m4.xlarge',
+    endpointInstanceCount: 1,
+    jobName: `linear-${name}-20240501T100000`,
+    endpointName: `distributed-${name}`,
+    training: {
+      trainingTimeInSeconds,
+      billableTimeInSeconds: trainingTimeInSeconds,
+      finalMetrics: { 'validation:objective_loss': 1.25, 'train:objective_loss:final': 1.5 },
+    },
+    evaluation: { rowsScored: mse === null ? 0 : 1000, mse, mae: mse === null ? null : mse / 2 },
+    hosting: { createdAt: '2024-05-01T11:00:00Z', deletedAt: '2024-05-01T11:30:00Z' },
+    ...extra,
+  };
+}
+
+export function reportInput(variants: VariantInput[], extra: Partial<ReportInput> = {}): ReportInput {
+  return {
+    executionName: 'run-1',
+    generatedAt: new Date('2024-05-01T12:00:00Z'),
+    pricesPerHour: { 'ml.c4.2xlarge': 0.557, 'ml.m4.xlarge': 0.28 },
+    pricesSource: 'test prices',
+    variants,
+    ...extra,
+  };
+}

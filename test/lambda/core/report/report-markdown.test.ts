@@ -1,0 +1,75 @@
+import { buildReport } from '../../../../lambda/core/report/report';
+import { renderMarkdown } from '../../../../lambda/core/report/report-markdown';
+import { reportInput, variant } from './report-fixtures';
+
+describe('renderMarkdown', () => {
+  const report = buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, 1.5)]));
+  const markdown = renderMarkdown(report);
+
+  it('starts with the execution and the verdict', () => {
+    // GIVEN / WHEN / THEN
+    expect(markdown.startsWith('# Distributed training experiment: run-1\n')).toBe(true);
+    expect(markdown).toContain(`**Verdict.** ${report.verdict}`);
+  });
+
+  it('has an overview row per variant with time, MSE, MAE and cost', () => {
+    // GIVEN replicated: $0.232083 training + $0.14 hosting = $0.3721
+    // WHEN / THEN
+    expect(markdown).toContain('| Variant | Distribution | Training time | Test MSE | Test MAE | Est. cost | Pareto |');
+    expect(markdown).toContain('| replicated | FullyReplicated | 300 s | 1.2 | 0.6 | $0.3721 | yes |');
+    expect(markdown).toContain('| sharded | ShardedByS3Key | 120 s | 1.5 | 0.75 |');
+  });
+
+  it('has a table per variant with its job, timings, final metrics and costs', () => {
+    // GIVEN / WHEN / THEN
+    expect(markdown).toContain('### sharded\n\n| Item | Value |\n| --- | --- |');
+    expect(markdown).toContain('| Training instances | 5 x ml.c4.2xlarge |');
+    expect(markdown).toContain('| BillableTimeInSeconds (per instance) | 120 |');
+    expect(markdown).toContain('| Final metric validation:objective_loss | 1.25 |');
+    expect(markdown).toContain('| Training cost (est.) | $0.2321 (1500 instance-s at $0.557/h) |');
+    expect(markdown).toContain('| Hosting cost (est.) | $0.1400 (1800 instance-s at $0.28/h) |');
+  });
+
+  it('marks a kept endpoint as still running', () => {
+    // GIVEN
+    const kept = variant('kept', 60, 1, { hosting: { createdAt: '2024-05-01T11:00:00Z' } });
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput([kept])));
+    // THEN
+    expect(text).toMatch(/\| Hosting cost \(est\.\) \| \$0\.2800 .*\(still running\) \|/);
+  });
+
+  it('shows n/a for a cost whose instance type has no price', () => {
+    // GIVEN
+    const unpriced = variant('x', 60, 1, { instanceType: 'ml.unknown' });
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput([unpriced])));
+    // THEN
+    expect(text).toContain('| Training cost (est.) | n/a (300 instance-s; no price for ml.unknown in the price table; add it to pricesPerHour) |');
+  });
+
+  it('escapes pipes in cells so the tables keep their shape', () => {
+    // GIVEN
+    const piped = variant('a|b', 60, 1);
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput([piped])));
+    // THEN
+    expect(text).toContain('| a\\|b | FullyReplicated |');
+  });
+
+  it('lists the Pareto frontier for a sweep of three or more variants', () => {
+    // GIVEN
+    const sweep = [variant('e2', 100, 2), variant('e4', 200, 1.5), variant('e8', 400, 1.4)];
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput(sweep)));
+    // THEN
+    expect(text).toContain('Pareto frontier (training time vs test MSE), fastest first: e2, e4, e8.');
+  });
+
+  it('says how costs are worked out and where the prices come from', () => {
+    // GIVEN / WHEN / THEN
+    expect(markdown).toContain('BillableTimeInSeconds is per instance');
+    expect(markdown).toContain('Prices: test prices');
+    expect(markdown).toContain('| ml.c4.2xlarge | $0.557 |');
+  });
+});

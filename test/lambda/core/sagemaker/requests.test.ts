@@ -1,0 +1,212 @@
+import { dataUri, endpointConfigRequest, endpointRequest, modelRequest, trainingJobRequest } from '../../../../lambda/core/sagemaker/requests';
+import { BUCKET, CHANNELS, EXECUTION, IMAGE, ROLE_ARN, STACK_NAME, planFor } from '../../variant-fixture';
+
+const DEPLOYMENT = { bucketName: BUCKET, roleArn: ROLE_ARN };
+const ARTIFACT = `s3://${BUCKET}/sagemaker/data_distribution_types/linear-sharded-x/output/model.tar.gz`;
+
+const tagsFor = (variantName: string) => [
+  { Key: 'experiment:stack', Value: STACK_NAME },
+  { Key: 'experiment:execution', Value: EXECUTION.executionArn },
+  { Key: 'experiment:variant', Value: variantName },
+];
+
+describe('trainingJobRequest', () => {
+  it('sends the workshop request for the replicated variant (spec §1)', () => {
+    // GIVEN
+    const plan = planFor({});
+    const replicated = plan.variants[0];
+    // WHEN
+    const request = trainingJobRequest(replicated, plan.settings, DEPLOYMENT, CHANNELS);
+    // THEN
+    expect(request).toEqual({
+      TrainingJobName: replicated.jobName,
+      AlgorithmSpecification: { TrainingImage: '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1', TrainingInputMode: 'File' },
+      RoleArn: ROLE_ARN,
+      InputDataConfig: [
+        {
+          ChannelName: 'train',
+          DataSource: {
+            S3DataSource: {
+              S3DataType: 'S3Prefix',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/train/',
+              S3DataDistributionType: 'FullyReplicated',
+            },
+          },
+          CompressionType: 'None',
+          RecordWrapperType: 'None',
+        },
+        {
+          ChannelName: 'validation',
+          DataSource: {
+            S3DataSource: {
+              S3DataType: 'S3Prefix',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/validation/',
+              S3DataDistributionType: 'FullyReplicated',
+            },
+          },
+          CompressionType: 'None',
+          RecordWrapperType: 'None',
+        },
+      ],
+      OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
+      ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
+      HyperParameters: {
+        feature_dim: '25',
+        mini_batch_size: '500',
+        predictor_type: 'regressor',
+        epochs: '2',
+        num_models: '32',
+        loss: 'absolute_loss',
+      },
+      StoppingCondition: { MaxRuntimeInSeconds: 1800 },
+      Tags: [
+        { Key: 'experiment:stack', Value: 'DistributedTrainingExperiment' },
+        { Key: 'experiment:execution', Value: 'arn:aws:states:us-east-1:123456789012:execution:ExperimentWorkflow:run-1' },
+        { Key: 'experiment:variant', Value: 'replicated' },
+      ],
+    });
+  });
+
+  it('sends the workshop request for the sharded variant, which differs only in the train channel distribution (spec §1)', () => {
+    // GIVEN
+    const plan = planFor({});
+    const sharded = plan.variants[1];
+    // WHEN
+    const request = trainingJobRequest(sharded, plan.settings, DEPLOYMENT, CHANNELS);
+    // THEN
+    expect(request).toEqual({
+      TrainingJobName: sharded.jobName,
+      AlgorithmSpecification: { TrainingImage: '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1', TrainingInputMode: 'File' },
+      RoleArn: ROLE_ARN,
+      InputDataConfig: [
+        {
+          ChannelName: 'train',
+          DataSource: {
+            S3DataSource: {
+              S3DataType: 'S3Prefix',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/train/',
+              S3DataDistributionType: 'ShardedByS3Key',
+            },
+          },
+          CompressionType: 'None',
+          RecordWrapperType: 'None',
+        },
+        {
+          ChannelName: 'validation',
+          DataSource: {
+            S3DataSource: {
+              S3DataType: 'S3Prefix',
+              S3Uri: 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/validation/',
+              S3DataDistributionType: 'FullyReplicated',
+            },
+          },
+          CompressionType: 'None',
+          RecordWrapperType: 'None',
+        },
+      ],
+      OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
+      ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
+      HyperParameters: {
+        feature_dim: '25',
+        mini_batch_size: '500',
+        predictor_type: 'regressor',
+        epochs: '2',
+        num_models: '32',
+        loss: 'absolute_loss',
+      },
+      StoppingCondition: { MaxRuntimeInSeconds: 1800 },
+      Tags: [
+        { Key: 'experiment:stack', Value: 'DistributedTrainingExperiment' },
+        { Key: 'experiment:execution', Value: 'arn:aws:states:us-east-1:123456789012:execution:ExperimentWorkflow:run-1' },
+        { Key: 'experiment:variant', Value: 'sharded' },
+      ],
+    });
+  });
+
+  it('gives no ContentType on any channel, so Linear Learner reads RecordIO-protobuf', () => {
+    // GIVEN
+    const plan = planFor({});
+    // WHEN
+    const request = trainingJobRequest(plan.variants[1], plan.settings, DEPLOYMENT, CHANNELS);
+    // THEN
+    for (const channel of request.InputDataConfig ?? []) expect(channel).not.toHaveProperty('ContentType');
+  });
+
+  it('gives a variant its own resources and hyperparameters over the experiment ones', () => {
+    // GIVEN
+    const plan = planFor({
+      volumeSizeInGB: 30,
+      maxRuntimeInSeconds: 3600,
+      variants: [{ name: 'more-epochs', trainDistribution: 'ShardedByS3Key', instanceCount: 4, instanceType: 'ml.c5.2xlarge', hyperparameters: { epochs: 6 } }],
+    });
+    // WHEN
+    const request = trainingJobRequest(plan.variants[0], plan.settings, DEPLOYMENT, CHANNELS);
+    // THEN
+    expect(request.ResourceConfig).toEqual({ InstanceCount: 4, InstanceType: 'ml.c5.2xlarge', VolumeSizeInGB: 30 });
+    expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 3600 });
+    expect(request.HyperParameters).toMatchObject({ epochs: '6', mini_batch_size: '500' });
+    expect(request.Tags).toEqual(tagsFor('more-epochs'));
+  });
+});
+
+describe('modelRequest', () => {
+  it('creates the model from the job artifact, the same image and the SageMaker role', () => {
+    // GIVEN
+    const plan = planFor({});
+    const sharded = plan.variants[1];
+    // WHEN
+    const request = modelRequest(sharded, plan.settings, DEPLOYMENT, ARTIFACT);
+    // THEN
+    expect(request).toEqual({
+      ModelName: sharded.modelName,
+      ExecutionRoleArn: ROLE_ARN,
+      PrimaryContainer: { Image: IMAGE, ModelDataUrl: ARTIFACT },
+      Tags: tagsFor('sharded'),
+    });
+  });
+});
+
+describe('endpointConfigRequest', () => {
+  it('hosts the model on one ml.m4.xlarge with weight 1', () => {
+    // GIVEN
+    const plan = planFor({});
+    const sharded = plan.variants[1];
+    // WHEN
+    const request = endpointConfigRequest(sharded, plan.settings);
+    // THEN
+    expect(request).toEqual({
+      EndpointConfigName: sharded.endpointConfigName,
+      ProductionVariants: [
+        { VariantName: 'AllTraffic', ModelName: sharded.modelName, InitialInstanceCount: 1, InstanceType: 'ml.m4.xlarge', InitialVariantWeight: 1 },
+      ],
+      Tags: tagsFor('sharded'),
+    });
+  });
+
+  it('takes the endpoint instance type and count from the settings', () => {
+    // GIVEN
+    const plan = planFor({ endpointInstanceType: 'ml.m5.xlarge', endpointInstanceCount: 2 });
+    // WHEN
+    const request = endpointConfigRequest(plan.variants[0], plan.settings);
+    // THEN
+    expect(request.ProductionVariants?.[0]).toMatchObject({ InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 2 });
+  });
+});
+
+describe('endpointRequest', () => {
+  it('creates the endpoint from the variant endpoint config', () => {
+    // GIVEN
+    const replicated = planFor({}).variants[0];
+    // WHEN
+    const request = endpointRequest(replicated);
+    // THEN
+    expect(request).toEqual({ EndpointName: replicated.endpointName, EndpointConfigName: replicated.endpointConfigName, Tags: tagsFor('replicated') });
+  });
+});
+
+describe('dataUri', () => {
+  it('points at a key of the data bucket', () => {
+    // GIVEN / WHEN / THEN
+    expect(dataUri(DEPLOYMENT, CHANNELS.train)).toBe('s3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/train/');
+  });
+});
