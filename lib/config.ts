@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { ExperimentSettings, SettingsError, WORKSHOP_DEFAULTS, resolveSettings, settingsProblems } from '../lambda/core/experiment/settings';
-import { DEFAULT_PRICES_PER_HOUR } from '../lambda/core/experiment/prices';
 import { unknownRegionProblem } from './linear-learner-image';
 
 /** What can be set at deploy time besides the experiment's settings. */
@@ -87,8 +86,8 @@ export function loadDeployConfig(context: (key: string) => unknown, region?: str
   const { retainData = false, ...given } = Object.assign({}, ...sources.filter((source) => typeof source !== 'string')) as Record<string, unknown>;
   const retainProblem = retainDataProblem(retainData);
   if (retainProblem) problems.push(retainProblem);
-  // Validate against a complete base; the placeholder image is replaced by the region's image below unless given.
-  const base: ExperimentSettings = { ...WORKSHOP_DEFAULTS, imageUri: 'placeholder.invalid/linear-learner:1', pricesPerHour: DEFAULT_PRICES_PER_HOUR };
+  // Validate against a complete base; the placeholder stands for the image the stack picks for its region, unless given.
+  const base: ExperimentSettings = { ...WORKSHOP_DEFAULTS, imageUri: 'placeholder.invalid/linear-learner:1' };
   const resolved = resolveAll(base, given);
   problems.push(...resolved.problems);
   const regionProblem = region !== undefined && !('imageUri' in given) ? unknownRegionProblem(region) : undefined;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { DEPLOY_TIME_ONLY, SETTING_NAMES, WORKSHOP_DEFAULTS } from '../lambda/core/experiment/settings';
 
 const ROOT = path.join(__dirname, '..');
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -11,6 +12,15 @@ function architectureBlock(): string {
   const section = readme.slice(readme.indexOf('## Architecture'));
   return /```\n([\s\S]*?)```/.exec(section)![1];
 }
+
+/** The rows of the table under "## Settings": setting name, default and meaning as written. */
+function settingsTable(): Array<{ name: string; defaultText: string; meaning: string }> {
+  const section = readme.slice(readme.indexOf('## Settings'), readme.indexOf('\n## ', readme.indexOf('## Settings') + 1));
+  return [...section.matchAll(/^\| `(\w+)` \| (.*?) \| (.*) \|$/gm)].map(([, name, defaultText, meaning]) => ({ name, defaultText, meaning }));
+}
+
+/** Set at deploy time besides the settings (lib/config.ts StackOptions), and listed in the same table. */
+const STACK_OPTIONS = ['retainData'];
 
 describe('README', () => {
   it('shows only npm scripts that package.json defines', () => {
@@ -56,5 +66,28 @@ describe('README', () => {
   it('keeps lambda/core in folders by concern, with no module left at its top', () => {
     // GIVEN / WHEN / THEN
     expect(readdirSync(path.join(ROOT, 'lambda', 'core')).filter((file) => file.endsWith('.ts'))).toEqual([]);
+  });
+
+  it('lists in its settings table exactly the settings there are, and the stack options', () => {
+    // GIVEN / WHEN
+    const listed = settingsTable().map((row) => row.name);
+    // THEN
+    expect([...listed].sort()).toEqual([...SETTING_NAMES, ...STACK_OPTIONS].sort());
+  });
+
+  it('marks as deploy time only exactly the settings an execution cannot change', () => {
+    // GIVEN / WHEN
+    const marked = settingsTable().filter((row) => /\*\*Deploy time only\*\*/i.test(row.meaning)).map((row) => row.name);
+    // THEN
+    expect(marked.sort()).toEqual([...DEPLOY_TIME_ONLY, ...STACK_OPTIONS].sort());
+  });
+
+  it('gives each number, text and true/false default as the settings define it', () => {
+    // GIVEN
+    const defaults: Record<string, unknown> = WORKSHOP_DEFAULTS;
+    const scalar = settingsTable().filter((row) => ['number', 'string', 'boolean'].includes(typeof defaults[row.name]));
+    // WHEN / THEN
+    expect(scalar.length).toBeGreaterThan(10);
+    for (const { name, defaultText } of scalar) expect({ name, defaultText }).toEqual({ name, defaultText: `\`${String(defaults[name])}\`` });
   });
 });

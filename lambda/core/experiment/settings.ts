@@ -1,11 +1,14 @@
 /**
- * The experiment's settings: one shape, the workshop's values as defaults, one validator.
+ * The experiment's settings: one table declares each setting once (type, meaning, default, checks), and the
+ * settings' type, defaults, known names and deploy-time-only list are derived from it.
  *
  * The same code checks deploy-time settings (at synth, from CDK context or a config file) and
  * per-execution overrides (in the workflow's first state), so both fail with the same messages.
  */
 import { INVOKE_ENDPOINT_MAX_BODY_BYTES } from '../sagemaker/limits';
 import { hyperparameterProblem } from './linear-learner-hyperparameters';
+import { DEFAULT_PRICES_PER_HOUR } from './prices';
+import { Problems, Rule, describe, imageUri, instanceType, integer, isObject, number, s3Prefix, single, trueOrFalse } from './setting-rules';
 
 export type TrainDistribution = 'FullyReplicated' | 'ShardedByS3Key';
 export const TRAIN_DISTRIBUTIONS: readonly TrainDistribution[] = ['FullyReplicated', 'ShardedByS3Key'];
@@ -22,80 +25,6 @@ export interface VariantSettings {
   readonly hyperparameters?: Hyperparameters;
 }
 
-export interface ExperimentSettings {
-  /** Linear Learner image; the deploy region's `linear-learner:1` unless given. */
-  readonly imageUri: string;
-  readonly instanceCount: number;
-  readonly instanceType: string;
-  readonly volumeSizeInGB: number;
-  readonly maxRuntimeInSeconds: number;
-  readonly hyperparameters: Hyperparameters;
-  readonly endpointInstanceType: string;
-  readonly endpointInstanceCount: number;
-  /** Key prefix in the data bucket for data, model artifacts and reports; no leading or trailing slash. */
-  readonly s3Prefix: string;
-  /** Days the bucket keeps prepared datasets (`<s3Prefix>/datasets/`) after they were last written. */
-  readonly datasetRetentionDays: number;
-  readonly variants: readonly VariantSettings[];
-  /** GDELT years whose rows train the models (one object per year per channel). */
-  readonly trainingYears: readonly number[];
-  /** GDELT year held out for evaluating the endpoints. */
-  readonly testYear: number;
-  /** Share of each training year (by a hash of GLOBALEVENTID) sent to the validation channel, in percent. */
-  readonly validationPercent: number;
-  /** A source file with a larger share of malformed rows is not GDELT data and fails the preparation. */
-  readonly maxMalformedShare: number;
-  readonly trainingPollSeconds: number;
-  readonly endpointPollSeconds: number;
-  /** Keep both endpoints running after the evaluation (they bill by the hour). */
-  readonly keepEndpoints: boolean;
-  /** Keep the models after the endpoints are deleted (models cost nothing). */
-  readonly keepModels: boolean;
-  /** Largest InvokeEndpoint body the evaluation sends, in bytes (SageMaker's limit is 6 MiB). */
-  readonly evaluationBatchBytes: number;
-  readonly evaluationConcurrency: number;
-  /** On-demand USD per instance-hour by instance type, for the report's cost estimate. */
-  readonly pricesPerHour: Readonly<Record<string, number>>;
-  /** Check quotas and source data before anything is read or created. */
-  readonly preflight: boolean;
-}
-
-/** The workshop's values (spec §1), plus this project's own defaults for what the workshop did by hand. */
-export const WORKSHOP_DEFAULTS: Omit<ExperimentSettings, 'imageUri' | 'pricesPerHour'> = {
-  instanceCount: 5,
-  instanceType: 'ml.c4.2xlarge',
-  volumeSizeInGB: 10,
-  maxRuntimeInSeconds: 1800,
-  hyperparameters: {
-    feature_dim: '25',
-    mini_batch_size: '500',
-    predictor_type: 'regressor',
-    epochs: '2',
-    num_models: '32',
-    loss: 'absolute_loss',
-  },
-  endpointInstanceType: 'ml.m4.xlarge',
-  endpointInstanceCount: 1,
-  s3Prefix: 'sagemaker/data_distribution_types',
-  datasetRetentionDays: 30,
-  variants: [
-    { name: 'replicated', trainDistribution: 'FullyReplicated' },
-    { name: 'sharded', trainDistribution: 'ShardedByS3Key' },
-  ],
-  trainingYears: [1979, 1980, 1981, 1982, 1983],
-  testYear: 1984,
-  validationPercent: 10,
-  maxMalformedShare: 0.5,
-  trainingPollSeconds: 60,
-  endpointPollSeconds: 30,
-  keepEndpoints: false,
-  keepModels: false,
-  // A little under InvokeEndpoint's 6 MiB, as the workshop notebook sends (about 5 MB per call).
-  evaluationBatchBytes: 5_000_000,
-  evaluationConcurrency: 4,
-  preflight: true,
-};
-
 /** GDELT 1.0 publishes one events file per year for these years (later data is monthly, then daily). */
 export const FIRST_GDELT_YEAR = 1979;
 export const LAST_YEARLY_GDELT_YEAR = 2005;
@@ -108,52 +37,12 @@ export class SettingsError extends Error {
   }
 }
 
-type Check = (value: unknown) => string | undefined;
 
-const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
+const year: Rule = integer(FIRST_GDELT_YEAR, LAST_YEARLY_GDELT_YEAR);
 
-function integer(min: number, max: number): Check {
-  return (value) =>
-    Number.isInteger(value) && (value as number) >= min && (value as number) <= max
-      ? undefined
-      : `must be an integer from ${min} to ${max}`;
-}
-
-function number(min: number, max: number): Check {
-  return (value) =>
-    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max
-      ? undefined
-      : `must be a number from ${min} to ${max}`;
-}
-
-const booleanCheck: Check = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
-
-const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
-const instanceType: Check = (value) =>
-  typeof value === 'string' && INSTANCE_TYPE.test(value)
-    ? undefined
-    : 'must be a SageMaker instance type such as "ml.c5.2xlarge"';
-
-// Characters S3 documents as safe in keys; the prefix also becomes part of s3:// URIs in SageMaker requests.
-export const S3_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
-const s3Prefix: Check = (value) =>
-  typeof value === 'string' && value.length <= 200 && S3_PREFIX.test(value)
-    ? undefined
-    : 'must be an S3 key prefix of up to 200 characters (letters, digits, !_.*\'()- and / between parts), no leading or trailing slash';
-
-// ECR image URIs: <registry>/<repository>[:tag|@digest]
-const IMAGE_URI = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$/;
-const imageUri: Check = (value) =>
-  typeof value === 'string' && IMAGE_URI.test(value)
-    ? undefined
-    : 'must be a container image URI with a tag, such as "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"';
-
-const year: Check = integer(FIRST_GDELT_YEAR, LAST_YEARLY_GDELT_YEAR);
 
 function hyperparameterProblems(value: unknown, path: string): string[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [`${path}: ${describe(value)} must be an object of hyperparameter names to values`];
-  }
+  if (!isObject(value)) return [`${path}: ${describe(value)} must be an object of hyperparameter names to values`];
   return Object.entries(value).flatMap(([key, entry]) => hyperparameterProblem(path, key, entry) ?? []);
 }
 
@@ -167,118 +56,196 @@ const VARIANT_KEYS = ['name', 'trainDistribution', 'instanceCount', 'instanceTyp
 
 function variantProblems(value: unknown, index: number): string[] {
   const path = `variants[${index}]`;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [`${path}: ${describe(value)} must be an object with "name" and "trainDistribution"`];
-  }
-  const variant = value as Record<string, unknown>;
-  const problems = Object.keys(variant)
+  if (!isObject(value)) return [`${path}: ${describe(value)} must be an object with "name" and "trainDistribution"`];
+  const problems = Object.keys(value)
     .filter((key) => !VARIANT_KEYS.includes(key))
     .map((key) => `${path}.${key}: unknown setting; a variant takes ${VARIANT_KEYS.join(', ')}`);
-  if (typeof variant.name !== 'string' || variant.name.length > MAX_VARIANT_NAME_LENGTH || !VARIANT_NAME.test(variant.name)) {
+  if (typeof value.name !== 'string' || value.name.length > MAX_VARIANT_NAME_LENGTH || !VARIANT_NAME.test(value.name)) {
     problems.push(
-      `${path}.name: ${describe(variant.name)} must be 1 to ${MAX_VARIANT_NAME_LENGTH} lowercase letters or digits, with single hyphens between them`,
+      `${path}.name: ${describe(value.name)} must be 1 to ${MAX_VARIANT_NAME_LENGTH} lowercase letters or digits, with single hyphens between them`,
     );
   }
-  if (!TRAIN_DISTRIBUTIONS.includes(variant.trainDistribution as TrainDistribution)) {
-    problems.push(`${path}.trainDistribution: ${describe(variant.trainDistribution)} must be one of ${TRAIN_DISTRIBUTIONS.join(', ')}`);
+  if (!TRAIN_DISTRIBUTIONS.includes(value.trainDistribution as TrainDistribution)) {
+    problems.push(`${path}.trainDistribution: ${describe(value.trainDistribution)} must be one of ${TRAIN_DISTRIBUTIONS.join(', ')}`);
   }
-  const checks: Record<string, Check> = { instanceCount: integer(1, 100), instanceType };
-  for (const [key, check] of Object.entries(checks)) {
-    const problem = variant[key] === undefined ? undefined : check(variant[key]);
-    if (problem) problems.push(`${path}.${key}: ${describe(variant[key])} ${problem}`);
+  // A variant's own resources override the experiment's, under the experiment's rules.
+  for (const key of ['instanceCount', 'instanceType', 'hyperparameters'] as const) {
+    if (value[key] !== undefined) problems.push(...SETTINGS[key].problems(value[key], `${path}.${key}`));
   }
-  if (variant.hyperparameters !== undefined) problems.push(...hyperparameterProblems(variant.hyperparameters, `${path}.hyperparameters`));
   return problems;
 }
 
-const SCALAR_CHECKS: Record<string, Check> = {
-  imageUri,
-  instanceCount: integer(1, 100),
-  instanceType,
-  volumeSizeInGB: integer(1, 16384),
-  // SageMaker's own bounds for MaxRuntimeInSeconds on a training job: up to 28 days.
-  maxRuntimeInSeconds: integer(60, 28 * 24 * 3600),
-  endpointInstanceType: instanceType,
-  endpointInstanceCount: integer(1, 10),
-  s3Prefix,
-  // Above the 2 days before expiry at which a year is rebuilt rather than reused, so a dataset is reused at all.
-  datasetRetentionDays: integer(3, 3650),
-  testYear: year,
-  validationPercent: integer(1, 50),
-  maxMalformedShare: number(0, 1),
-  trainingPollSeconds: integer(5, 3600),
-  endpointPollSeconds: integer(5, 3600),
-  keepEndpoints: booleanCheck,
-  keepModels: booleanCheck,
-  evaluationBatchBytes: integer(1024, INVOKE_ENDPOINT_MAX_BODY_BYTES),
-  evaluationConcurrency: integer(1, 16),
-  preflight: booleanCheck,
-};
-
-export const SETTING_NAMES: readonly string[] = [
-  ...Object.keys(SCALAR_CHECKS),
-  'hyperparameters',
-  'variants',
-  'trainingYears',
-  'pricesPerHour',
-];
-
-function listProblems(name: string, value: unknown): string[] {
-  switch (name) {
-    case 'hyperparameters':
-      return hyperparameterProblems(value, 'hyperparameters');
-    case 'variants':
-      if (!Array.isArray(value) || value.length === 0 || value.length > 10) {
-        return [`variants: ${describe(value)} must be a list of 1 to 10 variants`];
-      }
-      return value.flatMap(variantProblems);
-    case 'trainingYears':
-      if (!Array.isArray(value) || value.length === 0 || value.length > 27) {
-        return [`trainingYears: ${describe(value)} must be a non-empty list of years`];
-      }
-      return value.flatMap((entry, i) => {
-        const problem = year(entry);
-        return problem ? [`trainingYears[${i}]: ${describe(entry)} ${problem}`] : [];
-      });
-    case 'pricesPerHour':
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        return [`pricesPerHour: ${describe(value)} must be an object of instance types to USD per hour`];
-      }
-      return Object.entries(value).flatMap(([type, price]) => [
-        ...(instanceType(type) ? [`pricesPerHour: key ${describe(type)} ${instanceType(type)}`] : []),
-        ...(number(0, 1000)(price) ? [`pricesPerHour.${type}: ${describe(price)} ${number(0, 1000)(price)}`] : []),
-      ]);
-    default:
-      return [];
-  }
+/** One setting: `T` is its type; the rest is what it means, its default and how a value is checked and merged. */
+interface SettingSpec<T> {
+  /** What the setting means, for whoever reads or changes its use. */
+  readonly doc: string;
+  readonly problems: Problems;
+  /** Why an execution cannot change the setting; absent when an execution may override it. */
+  readonly deployTimeOnly?: string;
+  /** How an override combines with the base value; absent: the override replaces it. */
+  readonly merge?: (base: T, override: T | undefined) => T;
 }
 
-/** Settings fixed at deploy time, each with the reason an execution cannot change it. */
-const DEPLOY_TIME_REASONS: Readonly<Record<string, string>> = {
-  s3Prefix: 'the stack\'s IAM policies are scoped to it',
-  datasetRetentionDays: 'the data bucket\'s lifecycle rule applies it',
+interface DefaultedSettingSpec<T> extends SettingSpec<T> {
+  readonly default: T;
+}
+
+/** A setting whose default depends on the deployment, so the table cannot hold it: synth supplies it. */
+interface SynthDefaultedSettingSpec<T> extends SettingSpec<T> {
+  /** Where synth takes the default from, and why it is not a constant. */
+  readonly defaultAtSynth: string;
+}
+
+const setting = <T>(spec: DefaultedSettingSpec<T>): DefaultedSettingSpec<T> => spec;
+const settingDefaultedAtSynth = <T>(spec: SynthDefaultedSettingSpec<T>): SynthDefaultedSettingSpec<T> => spec;
+
+/**
+ * Every setting, once. Defaults are the workshop's values (its notebook), plus this project's own for what the
+ * workshop did by hand. The order is the order of `WORKSHOP_DEFAULTS` (and so of the settings in the template) and
+ * of the known settings an unknown one's message lists.
+ */
+const SETTINGS = {
+  imageUri: settingDefaultedAtSynth<string>({
+    doc: 'Linear Learner image.',
+    defaultAtSynth: 'the stack region\'s `linear-learner:1` (lib/linear-learner-image.ts): the region is known only at synth',
+    problems: single(imageUri),
+  }),
+  instanceCount: setting<number>({ doc: 'Training instances per job.', default: 5, problems: single(integer(1, 100)) }),
+  instanceType: setting<string>({ doc: 'Training instance type.', default: 'ml.c4.2xlarge', problems: single(instanceType) }),
+  volumeSizeInGB: setting<number>({ doc: 'Training volume per instance.', default: 10, problems: single(integer(1, 16384)) }),
+  maxRuntimeInSeconds: setting<number>({
+    doc: 'Training stopping condition.',
+    default: 1800,
+    // SageMaker's own bounds for MaxRuntimeInSeconds on a training job: up to 28 days.
+    problems: single(integer(60, 28 * 24 * 3600)),
+  }),
+  hyperparameters: setting<Hyperparameters>({
+    doc: 'Linear Learner hyperparameters of every variant; a variant\'s own are merged over them.',
+    default: {
+      feature_dim: '25',
+      mini_batch_size: '500',
+      predictor_type: 'regressor',
+      epochs: '2',
+      num_models: '32',
+      loss: 'absolute_loss',
+    },
+    problems: hyperparameterProblems,
+    merge: (base, override) => normalizeHyperparameters({ ...base, ...override }),
+  }),
+  endpointInstanceType: setting<string>({ doc: 'Hosting instance type.', default: 'ml.m4.xlarge', problems: single(instanceType) }),
+  endpointInstanceCount: setting<number>({ doc: 'Hosting instances per endpoint.', default: 1, problems: single(integer(1, 10)) }),
+  s3Prefix: setting<string>({
+    doc: 'Key prefix in the data bucket for data, model artifacts and reports; no leading or trailing slash.',
+    default: 'sagemaker/data_distribution_types',
+    problems: single(s3Prefix),
+    deployTimeOnly: 'the stack\'s IAM policies are scoped to it',
+  }),
+  datasetRetentionDays: setting<number>({
+    doc: 'Days the bucket keeps prepared datasets (`<s3Prefix>/datasets/`) after they were last written.',
+    default: 30,
+    // Above the 2 days before expiry at which a year is rebuilt rather than reused, so a dataset is reused at all.
+    problems: single(integer(3, 3650)),
+    deployTimeOnly: 'the data bucket\'s lifecycle rule applies it',
+  }),
+  variants: setting<readonly VariantSettings[]>({
+    doc: 'The training runs compared; a list replaces the base list.',
+    default: [
+      { name: 'replicated', trainDistribution: 'FullyReplicated' },
+      { name: 'sharded', trainDistribution: 'ShardedByS3Key' },
+    ],
+    problems: (value, path) =>
+      Array.isArray(value) && value.length >= 1 && value.length <= 10
+        ? value.flatMap(variantProblems)
+        : [`${path}: ${describe(value)} must be a list of 1 to 10 variants`],
+    merge: (base, override) =>
+      (override ?? base).map((variant) =>
+        variant.hyperparameters ? { ...variant, hyperparameters: normalizeHyperparameters(variant.hyperparameters) } : variant,
+      ),
+  }),
+  trainingYears: setting<readonly number[]>({
+    doc: 'GDELT years whose rows train the models (one object per year per channel).',
+    default: [1979, 1980, 1981, 1982, 1983],
+    problems: (value, path) =>
+      Array.isArray(value) && value.length >= 1 && value.length <= 27
+        ? value.flatMap((entry, i) => single(year)(entry, `${path}[${i}]`))
+        : [`${path}: ${describe(value)} must be a non-empty list of years`],
+  }),
+  testYear: setting<number>({ doc: 'GDELT year held out for evaluating the endpoints.', default: 1984, problems: single(year) }),
+  validationPercent: setting<number>({
+    doc: 'Share of each training year (by a hash of GLOBALEVENTID) sent to the validation channel, in percent.',
+    default: 10,
+    problems: single(integer(1, 50)),
+  }),
+  maxMalformedShare: setting<number>({
+    doc: 'A source file with a larger share of malformed rows is not GDELT data and fails the preparation.',
+    default: 0.5,
+    problems: single(number(0, 1)),
+  }),
+  trainingPollSeconds: setting<number>({ doc: 'Wait between training status checks.', default: 60, problems: single(integer(5, 3600)) }),
+  endpointPollSeconds: setting<number>({ doc: 'Wait between endpoint status checks.', default: 30, problems: single(integer(5, 3600)) }),
+  keepEndpoints: setting<boolean>({
+    doc: 'Keep both endpoints running after the evaluation (they bill by the hour).',
+    default: false,
+    problems: single(trueOrFalse),
+  }),
+  keepModels: setting<boolean>({
+    doc: 'Keep the models after the endpoints are deleted (models cost nothing).',
+    default: false,
+    problems: single(trueOrFalse),
+  }),
+  evaluationBatchBytes: setting<number>({
+    doc: 'Largest InvokeEndpoint body the evaluation sends, in bytes (SageMaker\'s limit is 6 MiB).',
+    // A little under InvokeEndpoint's 6 MiB, as the workshop notebook sends (about 5 MB per call).
+    default: 5_000_000,
+    problems: single(integer(1024, INVOKE_ENDPOINT_MAX_BODY_BYTES)),
+  }),
+  evaluationConcurrency: setting<number>({ doc: 'Batches in flight per endpoint.', default: 4, problems: single(integer(1, 16)) }),
+  preflight: setting<boolean>({ doc: 'Check quotas and source data before anything is read or created.', default: true, problems: single(trueOrFalse) }),
+  pricesPerHour: setting<Readonly<Record<string, number>>>({
+    doc: 'On-demand USD per instance-hour by instance type, for the report\'s cost estimate.',
+    // Not the workshop's (it estimated no cost): this project's price table, kept with its sources in prices.ts.
+    default: DEFAULT_PRICES_PER_HOUR,
+    problems: (value, path) =>
+      isObject(value)
+        ? Object.entries(value).flatMap(([type, price]) => [
+          ...(instanceType(type) ? [`${path}: key ${describe(type)} ${instanceType(type)}`] : []),
+          ...single(number(0, 1000))(price, `${path}.${type}`),
+        ])
+        : [`${path}: ${describe(value)} must be an object of instance types to USD per hour`],
+    merge: (base, override) => ({ ...base, ...override }),
+  }),
 };
-export const DEPLOY_TIME_ONLY: readonly string[] = Object.keys(DEPLOY_TIME_REASONS);
+
+type Settings = typeof SETTINGS;
+type SettingName = keyof Settings;
+type ValueOf<Spec> = Spec extends SettingSpec<infer T> ? T : never;
+
+export type ExperimentSettings = { readonly [Name in SettingName]: ValueOf<Settings[Name]> };
+
+/** The settings synth supplies a default for (see `defaultAtSynth`), left out of the defaults below. */
+type DefaultedAtSynth = { [Name in SettingName]: Settings[Name] extends { defaultAtSynth: string } ? Name : never }[SettingName];
+
+/** Every table default, in the table's order: a complete settings object once synth adds the rest. */
+export const WORKSHOP_DEFAULTS = Object.fromEntries(
+  Object.entries(SETTINGS).flatMap(([name, spec]) => ('default' in spec ? [[name, spec.default]] : [])),
+) as Omit<ExperimentSettings, DefaultedAtSynth>;
+
+export const SETTING_NAMES = Object.keys(SETTINGS) as readonly SettingName[];
+
+const isSettingName = (name: string): name is SettingName => (SETTING_NAMES as readonly string[]).includes(name);
+
+/** Settings fixed at deploy time; each spec says why an execution cannot change it. */
+export const DEPLOY_TIME_ONLY: readonly SettingName[] = SETTING_NAMES.filter((name) => SETTINGS[name].deployTimeOnly !== undefined);
 
 /** Problems with a partial settings object, each naming the setting, the value and what is allowed. */
 export function settingsProblems(overrides: unknown, deployTime = true): string[] {
-  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
-    return [`settings must be a JSON object, got ${describe(overrides)}`];
-  }
-  const problems: string[] = [];
-  for (const [name, value] of Object.entries(overrides)) {
-    if (!SETTING_NAMES.includes(name)) {
-      problems.push(`${name}: unknown setting; known settings are ${SETTING_NAMES.join(', ')}`);
-    } else if (!deployTime && DEPLOY_TIME_ONLY.includes(name)) {
-      problems.push(`${name}: can only be set at deploy time (${DEPLOY_TIME_REASONS[name]}), not per execution`);
-    } else if (SCALAR_CHECKS[name]) {
-      const problem = SCALAR_CHECKS[name](value);
-      if (problem) problems.push(`${name}: ${describe(value)} ${problem}`);
-    } else {
-      problems.push(...listProblems(name, value));
-    }
-  }
-  return problems;
+  if (!isObject(overrides)) return [`settings must be a JSON object, got ${describe(overrides)}`];
+  return Object.entries(overrides).flatMap(([name, value]) => {
+    if (!isSettingName(name)) return [`${name}: unknown setting; known settings are ${SETTING_NAMES.join(', ')}`];
+    const { deployTimeOnly, problems } = SETTINGS[name];
+    if (!deployTime && deployTimeOnly) return [`${name}: can only be set at deploy time (${deployTimeOnly}), not per execution`];
+    return problems(value, name);
+  });
 }
 
 /** Rules that involve more than one setting, checked on the merged result. */
@@ -304,6 +271,16 @@ function crossSettingProblems(settings: ExperimentSettings): string[] {
   return problems;
 }
 
+/** Each setting's merge applied to its base value and override; the result keeps the base's key order. */
+function mergeOverrides(base: ExperimentSettings, given: Partial<ExperimentSettings>): ExperimentSettings {
+  const merged: Record<string, unknown> = { ...base, ...given };
+  for (const name of SETTING_NAMES) {
+    const { merge } = SETTINGS[name] as SettingSpec<unknown>;
+    if (merge) merged[name] = merge(base[name], given[name]);
+  }
+  return merged as ExperimentSettings;
+}
+
 /**
  * Merges overrides over a complete base and validates the result.
  * Lists replace lists; hyperparameters and prices merge by key.
@@ -316,16 +293,7 @@ export function resolveSettings(
 ): ExperimentSettings {
   const problems = settingsProblems(overrides, source === 'deploy-time settings');
   if (problems.length > 0) throw new SettingsError(problems, source);
-  const given = overrides as Partial<ExperimentSettings>;
-  const merged: ExperimentSettings = {
-    ...base,
-    ...given,
-    hyperparameters: normalizeHyperparameters({ ...base.hyperparameters, ...given.hyperparameters }),
-    pricesPerHour: { ...base.pricesPerHour, ...given.pricesPerHour },
-    variants: (given.variants ?? base.variants).map((variant) =>
-      variant.hyperparameters ? { ...variant, hyperparameters: normalizeHyperparameters(variant.hyperparameters) } : variant,
-    ),
-  };
+  const merged = mergeOverrides(base, overrides as Partial<ExperimentSettings>);
   const crossProblems = crossSettingProblems(merged);
   if (crossProblems.length > 0) throw new SettingsError(crossProblems, source);
   return merged;

@@ -1,12 +1,14 @@
 import {
   DEPLOY_TIME_ONLY,
   ExperimentSettings,
+  SETTING_NAMES,
   SettingsError,
   WORKSHOP_DEFAULTS,
   resolveSettings,
   resolveVariant,
   settingsProblems,
 } from '../../../../lambda/core/experiment/settings';
+import { DEFAULT_PRICES_PER_HOUR } from '../../../../lambda/core/experiment/prices';
 
 const IMAGE = '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1';
 const BASE: ExperimentSettings = { ...WORKSHOP_DEFAULTS, imageUri: IMAGE, pricesPerHour: { 'ml.c4.2xlarge': 0.557, 'ml.m4.xlarge': 0.28 } };
@@ -15,7 +17,7 @@ const resolve = (overrides: unknown): ExperimentSettings => resolveSettings(BASE
 
 describe('WORKSHOP_DEFAULTS', () => {
   it('holds the workshop notebook values for training and hosting', () => {
-    // GIVEN / WHEN / THEN: spec §1
+    // GIVEN / WHEN / THEN
     expect(WORKSHOP_DEFAULTS).toMatchObject({
       instanceCount: 5,
       instanceType: 'ml.c4.2xlarge',
@@ -40,6 +42,16 @@ describe('WORKSHOP_DEFAULTS', () => {
       trainingYears: [1979, 1980, 1981, 1982, 1983],
       testYear: 1984,
     });
+  });
+
+  it('holds the default price table for the report\'s cost estimate', () => {
+    // GIVEN / WHEN / THEN
+    expect(WORKSHOP_DEFAULTS.pricesPerHour).toEqual(DEFAULT_PRICES_PER_HOUR);
+  });
+
+  it('holds a default for every setting but imageUri, which synth picks for the stack\'s region', () => {
+    // GIVEN / WHEN / THEN
+    expect(Object.keys(WORKSHOP_DEFAULTS)).toEqual(SETTING_NAMES.filter((name) => name !== 'imageUri'));
   });
 
   it('passes its own validation', () => {
