@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { NAME_PREFIX } from '../lambda/core/experiment/naming';
+import { reportsPrefix } from '../lambda/core/shared/bucket-layout';
 import { GDELT_BUCKET_ARN } from './sagemaker-role';
 import { acknowledgeWildcardResources } from './nag';
 import { TaskFunction, TaskFunctionProps } from './task-function';
@@ -131,7 +132,7 @@ export class WorkflowTasks extends Construct {
       this.writeReport,
       'Reports',
       ['s3:PutObject'],
-      [bucket.arnForObjects(`${prefix}/reports/*`)],
+      [bucket.arnForObjects(`${reportsPrefix(prefix)}/*`)],
       'Writes one report folder per execution below the experiment prefix.',
     );
   }

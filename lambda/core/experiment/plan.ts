@@ -5,6 +5,7 @@
  */
 import type { VariantResources } from './naming';
 import type { IdentifyDatasetRequest } from '../data/dataset';
+import { reportPrefix } from '../shared/bucket-layout';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
 import { ExperimentSettings, ResolvedVariant, resolveSettings, resolveVariant, SettingsError } from './settings';
 
@@ -112,7 +113,7 @@ export function planExecution(request: PlanRequest): ExecutionPlan {
       endpointName,
     })),
     data: dataPlan(settings),
-    reportPrefix: `${settings.s3Prefix}/reports/${request.execution.name}`,
+    reportPrefix: reportPrefix(settings.s3Prefix, request.execution.name),
   };
 }
 
