@@ -8,6 +8,7 @@
  *   a decimal exponent (`1e3`, `2.5E-4`); the value must be finite as a float32.
  */
 import { DIGIT_0 as IMPORTED_DIGIT_0, TAB as IMPORTED_TAB, parseTabEnded } from './decimal';
+import { EVENT_CODE_COUNT, FEATURE_COUNT } from './features';
 import { columnEnd, columnStart, scanTsvText, TsvRow } from './tsv-scanner';
 
 // Imported bindings used per row are read once: some module loaders turn each read of an import into a getter call
@@ -18,8 +19,6 @@ const parseNumber = parseTabEnded;
 
 /** Bump when the transform's output changes, so that stored outputs made by an older version are rebuilt. */
 export const TRANSFORM_VERSION = 1;
-export const EVENT_CODE_COUNT = 20;
-export const FEATURE_COUNT = 25;
 
 export const COLUMN = {
   globalEventId: 0,
