@@ -12,14 +12,12 @@ import {
   EvaluateEndpointResult,
   RetryOptions,
   parsePredictions,
-  requireText,
   withRetries,
 } from './core/evaluation/endpoint-scoring';
+import { requireText } from './core/shared/input-checks';
 import { ScorableBatch, scoreInOrder, toMetrics } from './core/evaluation/metrics';
 import { callS3 } from './core/shared/s3-errors';
 
-export { DEFAULT_RETRY, combineEvaluations, isRetryable, parsePredictions } from './core/evaluation/endpoint-scoring';
-export type { EvaluateEndpointResult, RetryOptions } from './core/evaluation/endpoint-scoring';
 
 const s3 = new S3Client({});
 // Retries are ours (core/endpoint-scoring): bounded, with backoff, and testable; the SDK's own would multiply them.

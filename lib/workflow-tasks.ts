@@ -3,14 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { NAME_PREFIX } from '../lambda/core/experiment/naming';
 import { reportsPrefix } from '../lambda/core/shared/bucket-layout';
-import { GDELT_BUCKET_ARN } from './sagemaker-role';
+import { GDELT_BUCKET_ARN } from '../lambda/core/data/gdelt-source';
 import { acknowledgeWildcardResources } from './nag';
+import { sagemakerArns, SageMakerResourceType } from './sagemaker-arns';
 import { TaskFunction, TaskFunctionProps } from './task-function';
-
-/** Every SageMaker resource the workflow creates is named `linear-<variant>-<time>-<hash>` (lambda/core/experiment/naming.ts). */
-export const RESOURCE_NAME_PATTERN = `${NAME_PREFIX}*`;
 
 /**
  * Data preparation streams a yearly GDELT file (up to a few hundred MB) through the transform; see the README's
@@ -88,10 +85,8 @@ export class WorkflowTasks extends Construct {
   }
 
   /** SageMaker ARNs of the experiment's resources of the given kinds, in this stack's account and region. */
-  sagemakerArns(kinds: string[]): string[] {
-    return kinds.map((kind) =>
-      this.stack.formatArn({ service: 'sagemaker', resource: kind, resourceName: RESOURCE_NAME_PATTERN, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
-    );
+  sagemakerArns(kinds: SageMakerResourceType[]): string[] {
+    return sagemakerArns(this, kinds);
   }
 
   private task(handler: string, description: string, options: Partial<TaskFunctionProps> = {}): TaskFunction {
@@ -179,7 +174,7 @@ export class WorkflowTasks extends Construct {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [GDELT_BUCKET_ARN] }));
   }
 
-  private allowSageMaker(fn: lambda.IFunction, actions: string[], kinds: string[]): void {
+  private allowSageMaker(fn: lambda.IFunction, actions: string[], kinds: SageMakerResourceType[]): void {
     const resources = this.sagemakerArns(kinds);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
     acknowledgeWildcardResources(fn, resources, 'SageMaker names are derived per execution; every one starts with linear- (lambda/core/experiment/naming.ts).');
