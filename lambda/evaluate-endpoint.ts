@@ -1,6 +1,7 @@
 /**
- * Scores the test CSV (or one byte range of it) against one endpoint and returns error sums,
- * so parts scored by a Map state combine exactly with `combineEvaluations`.
+ * Scores the test CSV against one endpoint and returns error sums. The workflow scores the whole file in one
+ * invocation; `range` is kept so a test set too large for one invocation can be split over a Map state, the parts
+ * combining exactly with `combineEvaluations` (README, "Lambda sizing, from measured throughput").
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';

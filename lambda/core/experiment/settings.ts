@@ -60,7 +60,7 @@ export interface ExperimentSettings {
   readonly preflight: boolean;
 }
 
-/** The workshop's values (spec §1), plus this project's own defaults for what the workshop did by hand. */
+/** The workshop's values, plus this project's own defaults for what the workshop did by hand. */
 export const WORKSHOP_DEFAULTS: Omit<ExperimentSettings, 'imageUri' | 'pricesPerHour'> = {
   instanceCount: 5,
   instanceType: 'ml.c4.2xlarge',

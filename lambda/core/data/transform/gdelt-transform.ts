@@ -1,5 +1,6 @@
 /**
- * The GDELT 1.0 events transform: which rows are kept, the label and the 25 float32 features (spec §3).
+ * The GDELT 1.0 events transform: which rows are kept, the label and the 25 float32 features, as the README's
+ * "The data" describes them.
  *
  * Works on byte ranges of a TsvRow so the hot loop never splits a row into strings.
  *
@@ -228,7 +229,7 @@ function finishHash(hash: number, length: number): number {
   return (mixed ^ (mixed >>> 7)) >>> 0;
 }
 
-/** Applies the filters of spec §3 in order (columns, code, numbers, zero coordinates) and fills the features. */
+/** Applies the filters in order (columns, code, numbers, zero coordinates) and fills the features. */
 export class RowTransform {
   /** Ascending codes: the one-hot column order. */
   public readonly codes: readonly string[];

@@ -15,7 +15,7 @@ const resolve = (overrides: unknown): ExperimentSettings => resolveSettings(BASE
 
 describe('WORKSHOP_DEFAULTS', () => {
   it('holds the workshop notebook values for training and hosting', () => {
-    // GIVEN / WHEN / THEN: spec §1
+    // GIVEN / WHEN / THEN: the workshop's values
     expect(WORKSHOP_DEFAULTS).toMatchObject({
       instanceCount: 5,
       instanceType: 'ml.c4.2xlarge',
