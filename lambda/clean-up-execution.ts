@@ -13,8 +13,8 @@ export interface CleanUpExecutionEvent {
 }
 
 /**
- * Last step of every execution, on success and on failure: removes what the execution created unless asked to keep
- * it. Endpoints still being created are returned as pending, for another pass once they settle.
+ * Runs after evaluation on success (before the report), and after any failure: removes what the execution created
+ * unless asked to keep it. Endpoints still being created are returned as pending, for another pass once they settle.
  */
 export const handler = async (event: CleanUpExecutionEvent): Promise<ExecutionCleanUpResult & { attempt: number }> => ({
   ...(await cleanUpExecution(sagemaker, parseExecutionCleanUpRequest(event))),

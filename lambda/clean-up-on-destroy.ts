@@ -1,7 +1,8 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { cleanUpStack, defaultSleep } from './core/cleanup/cleanup';
+import { cleanUpStack } from './core/cleanup/stack-cleanup';
+import { defaultSleep } from './core/shared/backoff';
 import { TAG_STACK } from './core/experiment/naming';
 import { stopRunningExecutions } from './core/cleanup/stop-executions';
 

@@ -1,6 +1,7 @@
 /**
- * Scores the test CSV (or one byte range of it) against one endpoint and returns error sums,
- * so parts scored by a Map state combine exactly with `combineEvaluations`.
+ * Scores the test CSV against one endpoint and returns error sums. The workflow scores the whole file in one
+ * invocation; `range` is kept so a test set too large for one invocation can be split over a Map state, the parts
+ * combining exactly with `combineEvaluations` (README, "Lambda sizing, from measured throughput").
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -12,14 +13,12 @@ import {
   EvaluateEndpointResult,
   RetryOptions,
   parsePredictions,
-  requireText,
   withRetries,
 } from './core/evaluation/endpoint-scoring';
+import { requireText } from './core/shared/input-checks';
 import { ScorableBatch, scoreInOrder, toMetrics } from './core/evaluation/metrics';
 import { callS3 } from './core/shared/s3-errors';
 
-export { DEFAULT_RETRY, combineEvaluations, isRetryable, parsePredictions } from './core/evaluation/endpoint-scoring';
-export type { EvaluateEndpointResult, RetryOptions } from './core/evaluation/endpoint-scoring';
 
 const s3 = new S3Client({});
 // Retries are ours (core/endpoint-scoring): bounded, with backoff, and testable; the SDK's own would multiply them.

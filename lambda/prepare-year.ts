@@ -8,7 +8,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { requiredEnv } from './core/shared/environment';
 import { prepareYear, PrepareYearRequest, PrepareYearResult } from './core/data/data-preparation';
 import { logProgress } from './core/data/transform/featurize-stream';
-import { newSourceS3Client, S3DataStore, S3SourceReader } from './core/data/s3-streams';
+import { S3DataStore } from './core/data/s3-streams';
+import { newSourceS3Client, S3SourceReader } from './core/data/source-client';
 
 const sourceClient = newSourceS3Client();
 const dataClient = new S3Client({});

@@ -3,6 +3,7 @@
  * returns the verdict and where the report is.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { reportKeys } from './core/shared/bucket-layout';
 import { requiredEnv } from './core/shared/environment';
 import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/experiment/prices';
 import type { ExecutionCleanUpResult } from './core/cleanup/cleanup';
@@ -65,11 +66,12 @@ export async function handler(event: WriteReportEvent): Promise<WriteReportResul
     data: event.data,
     warnings: event.warnings ?? [],
   });
+  const keys = reportKeys(prefix);
   const objects = [
-    { key: `${prefix}/report.svg`, contentType: 'image/svg+xml', body: renderSvg(report) },
-    { key: `${prefix}/report.md`, contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(report) },
+    { key: keys.svg, contentType: 'image/svg+xml', body: renderSvg(report) },
+    { key: keys.markdown, contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(report) },
     // Last, so a report.json present means the whole report is.
-    { key: `${prefix}/report.json`, contentType: 'application/json', body: `${JSON.stringify(report, null, 2)}\n` },
+    { key: keys.json, contentType: 'application/json', body: `${JSON.stringify(report, null, 2)}\n` },
   ];
   for (const object of objects) {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: object.key, ContentType: object.contentType, Body: object.body }));
@@ -77,6 +79,6 @@ export async function handler(event: WriteReportEvent): Promise<WriteReportResul
   const uri = (key: string): string => `s3://${bucket}/${key}`;
   return {
     summary: report.verdict,
-    uris: { json: uri(objects[2].key), markdown: uri(objects[1].key), svg: uri(objects[0].key) },
+    uris: { json: uri(keys.json), markdown: uri(keys.markdown), svg: uri(keys.svg) },
   };
 }

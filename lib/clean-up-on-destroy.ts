@@ -6,7 +6,7 @@ import { Construct, IDependable } from 'constructs';
 import { executionsOf } from './ended-execution-cleanup';
 import { acknowledgeWildcardResources } from './nag';
 import { TaskFunction } from './task-function';
-import { RESOURCE_NAME_PATTERN } from './workflow-tasks';
+import { sagemakerArns } from './sagemaker-arns';
 
 export interface CleanUpOnDestroyProps {
   /** Its running executions are stopped first, so none creates anything after the clean-up looked. */
@@ -33,8 +33,7 @@ export class CleanUpOnDestroy extends Construct {
       // Bounded: the handler stops at its deadline (timeout minus a margin) and names what is left.
       timeout: Duration.minutes(14),
     });
-    const arn = (resource: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName: RESOURCE_NAME_PATTERN });
-    const named = ['training-job', 'endpoint', 'endpoint-config', 'model'].map(arn);
+    const named = sagemakerArns(this, ['training-job', 'endpoint', 'endpoint-config', 'model']);
     onEvent.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['sagemaker:StopTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DeleteModel'],

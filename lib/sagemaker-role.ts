@@ -2,10 +2,8 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { GDELT_BUCKET_ARN } from '../lambda/core/data/gdelt-source';
 import { acknowledgeWildcardResources } from './nag';
-
-/** The public GDELT 1.0 bucket (us-east-1); the workshop's read access, exactly. */
-export const GDELT_BUCKET_ARN = 'arn:aws:s3:::gdelt-open-data';
 
 export interface SageMakerRoleProps {
   /** The experiment's data bucket. */

@@ -1,7 +1,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
-import { handler as cleanUpEndedExecution } from '../../lambda/clean-up-ended-execution';
+import { CLEAN_UP_AFTER_END_TASKS } from '../../lib/task-declarations';
 import { stateMachineDefinition } from './definition';
-import { EventLog } from './local-workflow';
+import { EventLog, taskHandler } from './local-workflow';
 import { synthTemplate } from './stack';
 
 /** The experiment's state machine as the ARNs in local runs name it (see executionArn in local-workflow.ts). */
@@ -48,15 +48,18 @@ export interface CleanUpRun {
 
 let definition: Record<string, unknown> | undefined;
 
+const CLEAN_UP_TASK = CLEAN_UP_AFTER_END_TASKS.cleanUpEndedExecution;
+const [CLEAN_UP_STATE] = CLEAN_UP_TASK.stateNames;
+
 /** Runs the synthesized "clean up after an execution ends" state machine in-process, with its waits at zero. */
-export async function runCleanUpAfterEnd(event: unknown, handler: Handler = cleanUpEndedExecution): Promise<CleanUpRun> {
+export async function runCleanUpAfterEnd(event: unknown, handler: Handler = taskHandler(CLEAN_UP_TASK)): Promise<CleanUpRun> {
   definition ??= stateMachineDefinition(synthTemplate(), 'CleanUpAfterEndStateMachine');
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
   const execution = machine.run(event as never, {
     overrides: {
-      taskResourceLocalHandlers: { 'Clean up ended execution': (payload: unknown) => handler(payload as never) as never },
+      taskResourceLocalHandlers: { [CLEAN_UP_STATE]: (payload: unknown) => handler(payload as never) as never },
       waitTimeOverrides: { 'Let running tasks finish': 0, 'Wait for endpoints to settle': 0 },
-      retryIntervalOverrides: { 'Clean up ended execution': 0 },
+      retryIntervalOverrides: { [CLEAN_UP_STATE]: 0 },
     },
   });
   const events: EventLog[] = [];

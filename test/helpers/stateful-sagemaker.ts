@@ -179,6 +179,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
   });
   sagemaker.on(DeleteEndpointCommand).callsFake(async (input) => {
     const endpoint = get('endpoint', input.EndpointName);
+    // SageMaker's behaviour, written out here rather than imported from the code under test (SETTLING_ENDPOINT_STATES).
     if (['Creating', 'Updating', 'SystemUpdating', 'RollingBack'].includes(endpoint.status ?? '')) {
       throw validationException(`Cannot delete endpoint "${endpoint.arn}" while it is ${endpoint.status}.`);
     }

@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, InvokeEndpointCommandInput, ModelError, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
-import { combineEvaluations, createEndpointScorer, EvaluateEndpointResult, handler, RetryOptions } from '../../lambda/evaluate-endpoint';
+import { combineEvaluations, EvaluateEndpointResult, RetryOptions } from '../../lambda/core/evaluation/endpoint-scoring';
+import { createEndpointScorer, handler } from '../../lambda/evaluate-endpoint';
 
 const s3 = mockClient(S3Client);
 const runtime = mockClient(SageMakerRuntimeClient);

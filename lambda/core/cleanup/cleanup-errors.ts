@@ -22,7 +22,6 @@ export class CleanUpError extends Error {
   }
 }
 
-export { defaultSleep };
 
 // What SageMaker answers for a resource that does not exist: a ValidationException with a message naming the kind,
 // e.g. `Could not find endpoint "arn:aws:sagemaker:...:endpoint/x".` and, for DescribeTrainingJob,

@@ -8,15 +8,13 @@ import {
   StopTrainingJobCommand,
   TrainingJobStatus,
 } from '@aws-sdk/client-sagemaker';
-import { CleanUpError, CleanUpFailure, defaultSleep, endedJobStatus, isAlreadyGone, withThrottlingRetry } from './cleanup-errors';
+import { CleanUpError, CleanUpFailure, endedJobStatus, isAlreadyGone, withThrottlingRetry } from './cleanup-errors';
+import { defaultSleep } from '../shared/backoff';
 import { VariantResources } from '../experiment/naming';
 import { ResourceKind } from '../sagemaker/resource-kind';
 import { describeError } from '../shared/errors';
 import { SETTLING_ENDPOINT_STATES } from '../sagemaker/sagemaker-discovery';
 
-export * from './cleanup-errors';
-export { cleanUpStack, CleanUpDeadlineError } from './stack-cleanup';
-export type { StackCleanUpRequest, StackCleanUpResult } from './stack-cleanup';
 
 /**
  * "Leave nothing billing": removes what the workflow created in SageMaker.

@@ -5,7 +5,8 @@
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { CleanUpError, CleanUpFailure, defaultSleep, endedJobStatus, isAlreadyGone, withThrottlingRetry } from './cleanup-errors';
+import { CleanUpError, CleanUpFailure, endedJobStatus, isAlreadyGone, withThrottlingRetry } from './cleanup-errors';
+import { defaultSleep } from '../shared/backoff';
 import { ResourceKind } from '../sagemaker/resource-kind';
 import { describeError, errorParts } from '../shared/errors';
 import { TAG_EXECUTION, startStamp } from '../experiment/naming';

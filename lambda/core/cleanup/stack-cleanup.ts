@@ -1,5 +1,6 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { CleanUpError, CleanUpFailure, defaultSleep, endedJobStatus, isAlreadyGone, withThrottlingRetry } from './cleanup-errors';
+import { CleanUpError, CleanUpFailure, endedJobStatus, isAlreadyGone, withThrottlingRetry } from './cleanup-errors';
+import { defaultSleep } from '../shared/backoff';
 import { ResourceKind } from '../sagemaker/resource-kind';
 import { describeError } from '../shared/errors';
 import { NAME_PREFIX, TAG_STACK } from '../experiment/naming';

@@ -6,7 +6,8 @@
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { CleanUpFailure, defaultSleep, withThrottlingRetry } from './cleanup-errors';
+import { CleanUpFailure, withThrottlingRetry } from './cleanup-errors';
+import { defaultSleep } from '../shared/backoff';
 import { NamedResource, RemovalOutcome, applyRemovals, isExecutionOf, lookUpExecution } from './ended-cleanup';
 import { NAME_PREFIX, TAG_EXECUTION, TAG_STACK } from '../experiment/naming';
 import { ExecutionStatus, isStillRunning, planRemovals } from './removal-policy';

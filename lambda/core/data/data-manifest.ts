@@ -41,39 +41,6 @@ export interface ProfileManifest {
   completedAt: string;
 }
 
-/** Joins key parts with `/`, ignoring an empty prefix and stray slashes at the joins. */
-export function joinKey(...parts: string[]): string {
-  return parts.map((part) => part.replace(/^\/+|\/+$/g, '')).filter((part) => part !== '').join('/');
-}
-
-/** Where prepared datasets live, one folder per dataset id; the bucket expires what is below it. */
-export function datasetsPrefix(dataPrefix: string): string {
-  return `${joinKey(dataPrefix, 'datasets')}/`;
-}
-
-export function prepareManifestKey(dataPrefix: string, year: number): string {
-  return joinKey(dataPrefix, 'manifests', `${year}.json`);
-}
-
-/** Outside any dataset: the profile decides a dataset's codes, so it is found before the dataset is named. */
-export function profileManifestKey(dataPrefix: string, year: number): string {
-  return joinKey(dataPrefix, 'profiles', `${year}.json`);
-}
-
-export interface OutputKeys {
-  train?: string;
-  validation?: string;
-  test?: string;
-  testCsv?: string;
-}
-
-/** One object per year per channel, so ShardedByS3Key gives each instance whole years. */
-export function outputKeysFor(dataPrefix: string, year: number, kind: DatasetKind): OutputKeys {
-  return kind === 'train'
-    ? { train: joinKey(dataPrefix, 'train', `${year}.data`), validation: joinKey(dataPrefix, 'validation', `${year}.data`) }
-    : { test: joinKey(dataPrefix, 'test', `${year}.data`), testCsv: joinKey(dataPrefix, 'test', `${year}.csv`) };
-}
-
 function sameSource(stored: unknown, expected: SourceIdentity): boolean {
   const source = stored as Partial<SourceIdentity> | undefined;
   return source?.bucket === expected.bucket && source.key === expected.key && source.eTag === expected.eTag;

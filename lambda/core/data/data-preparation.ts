@@ -3,9 +3,9 @@
  * the bytes live: the Lambda handlers pass S3 implementations, the local tool passes file-system ones.
  */
 import type { Writable } from 'node:stream';
+import { OutputKeys, outputKeysFor, prepareManifestKey, profileManifestKey } from '../shared/bucket-layout';
 import {
-  isPrepareManifestCurrent, isProfileManifestCurrent, OutputKeys, outputKeysFor, PrepareManifest, PrepareSettings,
-  prepareManifestKey, ProfileManifest, profileManifestKey, SourceIdentity, SourceRef,
+  isPrepareManifestCurrent, isProfileManifestCurrent, PrepareManifest, PrepareSettings, ProfileManifest, SourceIdentity, SourceRef,
 } from './data-manifest';
 import {
   assertLooksLikeGdelt, assertMaxMalformedShare, DatasetKind, featurizeStream, FeaturizeSinks, PrepareCounts, ProfileCounts,

@@ -5,7 +5,8 @@
  * can never write into it: a training job's channel prefixes hold exactly the years of its own settings.
  */
 import { createHash } from 'node:crypto';
-import { datasetsPrefix, joinKey, outputKeysFor, SourceIdentity, SourceRef } from './data-manifest';
+import { channelPrefix, datasetPrefix, outputKeysFor } from '../shared/bucket-layout';
+import type { SourceIdentity, SourceRef } from './data-manifest';
 import type { PrepareYearRequest, SourceReader } from './data-preparation';
 import type { DatasetKind } from './transform/featurize-stream';
 import { assertEventCodes, TRANSFORM_VERSION } from './transform/gdelt-transform';
@@ -41,10 +42,6 @@ export function datasetId(inputs: DatasetInputs): string {
     })),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, ID_HEX_DIGITS);
-}
-
-export function datasetPrefix(dataPrefix: string, id: string): string {
-  return joinKey(datasetsPrefix(dataPrefix), id);
 }
 
 /** Where the later states find a dataset: the training channels (key prefixes, with the slash) and the test CSV. */
@@ -100,7 +97,7 @@ export async function identifyDataset(sources: SourceReader, request: IdentifyDa
   return {
     id,
     prefix,
-    channels: { train: `${joinKey(prefix, 'train')}/`, validation: `${joinKey(prefix, 'validation')}/` },
+    channels: { train: channelPrefix(prefix, 'train'), validation: channelPrefix(prefix, 'validation') },
     ...(testYear && { testKey: outputKeysFor(prefix, testYear.year, 'test').testCsv }),
     years: identified.map(({ year, kind, source }) => ({
       source,

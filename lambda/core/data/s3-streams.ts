@@ -13,7 +13,6 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 /** Parts uploaded concurrently per output; each holds one part in memory. */
 export const DEFAULT_QUEUE_SIZE = 2;
 
-export { newSourceS3Client, S3SourceReader } from './source-client';
 
 function s3Uri(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;

@@ -81,7 +81,3 @@ export function combineEvaluations(parts: readonly EvaluateEndpointResult[]): Ev
   return { variantName, endpointName, ...metrics };
 }
 
-export function requireText(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new Error(`${field} must be a non-empty string; got ${JSON.stringify(value)}`);
-  return value;
-}

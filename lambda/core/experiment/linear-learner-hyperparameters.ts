@@ -8,8 +8,9 @@
  * refusing one it accepts.
  */
 
-/** The experiment's data: 25 features per record, and AvgTone, a real number, as the label. */
-export const FEATURE_DIM = 25;
+import { FEATURE_COUNT } from '../data/transform/features';
+
+/** Why a classifier's setting cannot fit this data. */
 const LABELS = 'the labels are AvgTone, a real number';
 
 /** How one hyperparameter's value is checked. Values arrive as strings or numbers; SageMaker receives strings. */
@@ -58,7 +59,7 @@ export const LINEAR_LEARNER_HYPERPARAMETERS: Readonly<Record<string, Hyperparame
   early_stopping_tolerance: positiveNumber(),
   epochs: positiveInteger(),
   f_beta: positiveNumber(),
-  feature_dim: { kind: 'fixed', value: String(FEATURE_DIM), reason: 'the number of features the data preparation writes' },
+  feature_dim: { kind: 'fixed', value: String(FEATURE_COUNT), reason: 'the number of features the data preparation writes' },
   huber_delta: positiveNumber(),
   init_bias: { kind: 'number' },
   init_method: { kind: 'enum', values: ['uniform', 'normal'] },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** SageMaker's rule for job, model, endpoint config and endpoint names (spec §5). */
+/** SageMaker's rule for job, model, endpoint config and endpoint names, the pattern of their Name fields in the SageMaker API reference. */
 export const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 export const MAX_SAGEMAKER_NAME_LENGTH = 63;
 

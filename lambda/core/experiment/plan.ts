@@ -5,12 +5,11 @@
  */
 import type { VariantResources } from './naming';
 import type { IdentifyDatasetRequest } from '../data/dataset';
+import { GDELT_BUCKET, gdeltKey } from '../data/gdelt-source';
+import { reportPrefix } from '../shared/bucket-layout';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
 import { ExperimentSettings, ResolvedVariant, resolveSettings, resolveVariant, SettingsError } from './settings';
 
-/** Public GDELT 1.0 events, one object per year. */
-export const GDELT_BUCKET = 'gdelt-open-data';
-export const gdeltKey = (year: number): string => `events/${year}.csv`;
 
 /** Training jobs wait for instances and upload the model after MaxRuntimeInSeconds stops counting. */
 const TRAINING_SLACK_SECONDS = 2 * 3600;
@@ -112,7 +111,7 @@ export function planExecution(request: PlanRequest): ExecutionPlan {
       endpointName,
     })),
     data: dataPlan(settings),
-    reportPrefix: `${settings.s3Prefix}/reports/${request.execution.name}`,
+    reportPrefix: reportPrefix(settings.s3Prefix, request.execution.name),
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import { INVOKE_ENDPOINT_MAX_BODY_BYTES } from '../sagemaker/limits';
 import { hyperparameterProblem } from './linear-learner-hyperparameters';
+import { FEATURE_COUNT } from '../data/transform/features';
 import { DEFAULT_PRICES_PER_HOUR } from './prices';
 import { Problems, Rule, describe, imageUri, instanceType, integer, isObject, number, s3Prefix, single, trueOrFalse } from './setting-rules';
 
@@ -122,7 +123,7 @@ const SETTINGS = {
   hyperparameters: setting<Hyperparameters>({
     doc: 'Linear Learner hyperparameters of every variant; a variant\'s own are merged over them.',
     default: {
-      feature_dim: '25',
+      feature_dim: String(FEATURE_COUNT),
       mini_batch_size: '500',
       predictor_type: 'regressor',
       epochs: '2',

@@ -3,6 +3,7 @@
  * time-vs-accuracy Pareto frontier, and a short factual verdict. Markdown and SVG render from it.
  */
 import { CostEstimate, HostingCostEstimate, hostingCost, trainingCost, validatePrices } from './cost';
+import { requireText } from '../shared/input-checks';
 
 export interface VariantInput {
   readonly name: string;
@@ -77,10 +78,6 @@ function requireFinite(field: string, value: unknown, minimum = 0): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
     throw new Error(`${field} must be a finite number >= ${minimum}; got ${JSON.stringify(value)}`);
   }
-}
-
-function requireText(field: string, value: unknown): void {
-  if (typeof value !== 'string' || value.trim() === '') throw new Error(`${field} must be a non-empty string; got ${JSON.stringify(value)}`);
 }
 
 export function validateVariants(variants: readonly VariantInput[]): void {

@@ -14,6 +14,7 @@ import type {
 import type { DatasetLocation } from '../data/dataset';
 import type { ExperimentSettings } from '../experiment/settings';
 import type { VariantPlan } from '../experiment/plan';
+import { modelOutputPrefix } from '../shared/bucket-layout';
 
 /** What the deployment gives every handler through its environment. */
 export interface Deployment {
@@ -46,7 +47,7 @@ export function trainingJobRequest(
       channel('train', dataUri(deployment, channels.train), variant.trainDistribution),
       channel('validation', dataUri(deployment, channels.validation), 'FullyReplicated'),
     ],
-    OutputDataConfig: { S3OutputPath: `s3://${deployment.bucketName}/${settings.s3Prefix}` },
+    OutputDataConfig: { S3OutputPath: dataUri(deployment, modelOutputPrefix(settings.s3Prefix)) },
     ResourceConfig: { InstanceCount: variant.instanceCount, InstanceType: variant.instanceType as TrainingInstanceType, VolumeSizeInGB: settings.volumeSizeInGB },
     HyperParameters: { ...variant.hyperparameters },
     StoppingCondition: { MaxRuntimeInSeconds: settings.maxRuntimeInSeconds },

@@ -5,8 +5,9 @@
  */
 import { Writable } from 'node:stream';
 import {
-  COLUMN, COLUMN_STARTS_READ, DropCounts, emptyDropCounts, EventCodeProfiler, FEATURE_COUNT, hasGdeltColumnCount, newFeatureRow, RowTransform,
+  COLUMN, COLUMN_STARTS_READ, DropCounts, emptyDropCounts, EventCodeProfiler, hasGdeltColumnCount, newFeatureRow, RowTransform,
 } from './gdelt-transform';
+import { FEATURE_COUNT } from './features';
 import { RecordTemplate } from './recordio';
 import { isValidationIdAt } from './split';
 import { TsvRow, TsvScanner } from './tsv-scanner';

@@ -1,5 +1,6 @@
 /**
- * The GDELT 1.0 events transform: which rows are kept, the label and the 25 float32 features (spec §3).
+ * The GDELT 1.0 events transform: which rows are kept, the label and the 25 float32 features, as the README's
+ * "The data" describes them.
  *
  * Works on byte ranges of a TsvRow so the hot loop never splits a row into strings.
  *
@@ -8,6 +9,7 @@
  *   a decimal exponent (`1e3`, `2.5E-4`); the value must be finite as a float32.
  */
 import { DIGIT_0 as IMPORTED_DIGIT_0, TAB as IMPORTED_TAB, parseTabEnded } from './decimal';
+import { EVENT_CODE_COUNT, FEATURE_COUNT } from './features';
 import { columnEnd, columnStart, scanTsvText, TsvRow } from './tsv-scanner';
 
 // Imported bindings used per row are read once: some module loaders turn each read of an import into a getter call
@@ -18,8 +20,6 @@ const parseNumber = parseTabEnded;
 
 /** Bump when the transform's output changes, so that stored outputs made by an older version are rebuilt. */
 export const TRANSFORM_VERSION = 1;
-export const EVENT_CODE_COUNT = 20;
-export const FEATURE_COUNT = 25;
 
 export const COLUMN = {
   globalEventId: 0,
@@ -229,7 +229,7 @@ function finishHash(hash: number, length: number): number {
   return (mixed ^ (mixed >>> 7)) >>> 0;
 }
 
-/** Applies the filters of spec §3 in order (columns, code, numbers, zero coordinates) and fills the features. */
+/** Applies the filters in order (columns, code, numbers, zero coordinates) and fills the features. */
 export class RowTransform {
   /** Ascending codes: the one-hot column order. */
   public readonly codes: readonly string[];

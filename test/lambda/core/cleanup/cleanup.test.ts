@@ -9,7 +9,8 @@ import {
   StopTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CleanUpError, cleanUpExecution, parseExecutionCleanUpRequest } from '../../../../lambda/core/cleanup/cleanup';
+import { cleanUpExecution, parseExecutionCleanUpRequest } from '../../../../lambda/core/cleanup/cleanup';
+import { CleanUpError } from '../../../../lambda/core/cleanup/cleanup-errors';
 
 const sagemakerMock = mockClient(SageMakerClient);
 const client = new SageMakerClient({ region: 'eu-west-1' });

@@ -12,7 +12,8 @@ import {
   StopTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CleanUpDeadlineError, CleanUpError, cleanUpStack } from '../../../../lambda/core/cleanup/cleanup';
+import { CleanUpError } from '../../../../lambda/core/cleanup/cleanup-errors';
+import { CleanUpDeadlineError, cleanUpStack } from '../../../../lambda/core/cleanup/stack-cleanup';
 
 const sagemakerMock = mockClient(SageMakerClient);
 const client = new SageMakerClient({ region: 'eu-west-1' });

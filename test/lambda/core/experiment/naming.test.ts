@@ -1,6 +1,6 @@
 import { resourceNames, resourceTags } from '../../../../lambda/core/experiment/naming';
 
-// SageMaker's rule for job, model, endpoint config and endpoint names (spec §5).
+// SageMaker's rule for job, model, endpoint config and endpoint names, the pattern of their Name fields in the SageMaker API reference.
 const SAGEMAKER_NAME_RULE = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 const EXECUTION = {

@@ -11,7 +11,7 @@ const tagsFor = (variantName: string) => [
 ];
 
 describe('trainingJobRequest', () => {
-  it('sends the workshop request for the replicated variant (spec §1)', () => {
+  it('sends the workshop request for the replicated variant', () => {
     // GIVEN
     const plan = planFor({});
     const replicated = plan.variants[0];
@@ -67,7 +67,7 @@ describe('trainingJobRequest', () => {
     });
   });
 
-  it('sends the workshop request for the sharded variant, which differs only in the train channel distribution (spec §1)', () => {
+  it('sends the workshop request for the sharded variant, which differs only in the train channel distribution', () => {
     // GIVEN
     const plan = planFor({});
     const sharded = plan.variants[1];

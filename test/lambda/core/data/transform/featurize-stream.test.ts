@@ -47,7 +47,7 @@ async function runTrain(input: Buffer[] | Readable, validationPercent = 10) {
 
 describe('featurizeStream, kind train', () => {
   it('writes the reference rows, split by the FNV-1a hash of GLOBALEVENTID', async () => {
-    // GIVEN the fixture and an independent reading of the spec
+    // GIVEN the fixture and an independent reading of the transform
     const expected = referenceTransform(fixture.toString('utf8'), codes);
     const toRow = (row: { label: number; features: number[] }) => [row.label, ...row.features];
     // WHEN

@@ -1,5 +1,6 @@
 /**
- * A deliberately simple, string-based reading of spec §3, used by tests to check the byte-level transform.
+ * A deliberately simple, string-based reading of the transform as the README's "The data" describes it, used by
+ * tests to check the byte-level transform.
  * Not shared with the code under test.
  */
 export const FIXTURE_PATH = `${__dirname}/../../../../fixtures/events-sample.tsv`;
