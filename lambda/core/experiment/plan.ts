@@ -5,6 +5,7 @@
  */
 import type { VariantResources } from './naming';
 import type { IdentifyDatasetRequest } from '../data/dataset';
+import type { ProfileEventCodesRequest } from '../data/data-preparation';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
 import { ExperimentSettings, ResolvedVariant, resolveSettings, resolveVariant, SettingsError } from './settings';
 
@@ -31,7 +32,7 @@ export interface SourceObject {
 }
 
 export interface DataPlan {
-  readonly profile: { readonly source: SourceObject; readonly year: number; readonly dataPrefix: string; readonly maxMalformedShare: number };
+  readonly profile: ProfileEventCodesRequest;
   /** What "Identify dataset" names a dataset from, with the profile's codes and ETag. */
   readonly dataset: Omit<IdentifyDatasetRequest, 'profile'>;
 }
