@@ -5,12 +5,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { CleanUpExecutionEvent } from '../lambda/clean-up-execution';
-import type { EvaluateEndpointEvent } from '../lambda/evaluate-endpoint';
 import type { ExperimentSettings } from '../lambda/core/experiment/settings';
 import type { PlanRequest } from '../lambda/core/experiment/plan';
 import type { PreflightRequest } from '../lambda/core/preflight/preflight';
-import type { VariantState } from '../lambda/core/sagemaker/variant-state';
-import { ExecutionState, Fields, fieldPath, VariantSummary } from '../lambda/core/workflow/execution-state';
+import { ExecutionState, Fields, fieldPath, VariantState, VariantSummary } from '../lambda/core/workflow/execution-state';
 import type { IdentifyDatasetEvent } from '../lambda/identify-dataset';
 import type { WriteReportEvent } from '../lambda/write-report';
 import { acknowledgeWildcardResources } from './nag';
@@ -94,7 +92,10 @@ export class ExperimentWorkflow extends Construct {
     const variants = guarded(
       new sfn.Map(this, 'Train and host each variant', {
         itemsPath: state('variants'),
-        itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt(state('settings')), channels: objectAt(state('dataset.channels')) },
+        itemSelector: {
+          variant: objectAt('$$.Map.Item.Value'),
+          dataset: { channels: objectAt(state('dataset.channels')), testKey: stringAt(state('dataset.testKey')) },
+        } satisfies Fields<VariantState>,
         resultPath: state('results'),
       }),
     );
@@ -220,9 +221,9 @@ export class ExperimentWorkflow extends Construct {
   private trainThenHost(): sfn.IChainable {
     const fns = this.fns;
     const startTraining = this.invoke('Start training job', fns.startTraining, { resultPath: branch('training') });
-    const waitForTraining = new sfn.Wait(this, 'Wait for training', { time: sfn.WaitTime.secondsPath(branch('settings.trainingPollSeconds')) });
+    const waitForTraining = new sfn.Wait(this, 'Wait for training', { time: sfn.WaitTime.secondsPath(branch('variant.trainingPollSeconds')) });
     const describeTraining = this.invoke('Describe training job', fns.describeTraining, { resultPath: branch('training') });
-    const waitForEndpoint = new sfn.Wait(this, 'Wait for endpoint', { time: sfn.WaitTime.secondsPath(branch('settings.endpointPollSeconds')) });
+    const waitForEndpoint = new sfn.Wait(this, 'Wait for endpoint', { time: sfn.WaitTime.secondsPath(branch('variant.endpointPollSeconds')) });
     const describeEndpoint = this.invoke('Describe endpoint', fns.describeEndpoint, { resultPath: branch('endpoint') });
 
     const host = this.invoke('Create model', fns.createModel, { resultPath: sfn.JsonPath.DISCARD })
@@ -259,8 +260,8 @@ export class ExperimentWorkflow extends Construct {
         instanceCount: numberAt(branch('variant.instanceCount')),
         instanceType: stringAt(branch('variant.instanceType')),
         hyperparameters: objectAt(branch('variant.hyperparameters')),
-        endpointInstanceType: stringAt(branch('settings.endpointInstanceType')),
-        endpointInstanceCount: numberAt(branch('settings.endpointInstanceCount')),
+        endpointInstanceType: stringAt(branch('variant.endpointInstanceType')),
+        endpointInstanceCount: numberAt(branch('variant.endpointInstanceCount')),
         jobName: stringAt(branch('variant.jobName')),
         modelName: stringAt(branch('variant.modelName')),
         endpointConfigName: stringAt(branch('variant.endpointConfigName')),
@@ -273,27 +274,14 @@ export class ExperimentWorkflow extends Construct {
         },
         hosting: { status: stringAt(branch('endpoint.status')), createdAt: stringAt(branch('endpoint.createdAt')) },
     };
-    return new sfn.Pass(this, 'Summarize variant', { parameters: summary });
+    return new sfn.Pass(this, 'Summarize variant', { parameters: summary, resultPath: branch('summary') });
   }
 
-  /** After every endpoint is in service: score the test year on each, in parallel. */
+  /** After every endpoint is in service: score the test year on each, in parallel; each branch ends with its summary. */
   private evaluateEndpoints(): sfn.Map {
-    const evaluate = new sfn.Map(this, 'Evaluate each endpoint', {
-      itemsPath: state('results'),
-      itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt(state('settings')), testKey: stringAt(state('dataset.testKey')) },
-      resultPath: state('evaluated'),
-    });
+    const evaluate = new sfn.Map(this, 'Evaluate each endpoint', { itemsPath: state('results'), resultPath: state('evaluated') });
     return evaluate.itemProcessor(
-      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, {
-        payload: payload<EvaluateEndpointEvent>({
-          endpointName: stringAt('$.variant.endpointName'),
-          variantName: stringAt('$.variant.name'),
-          testKey: stringAt('$.testKey'),
-          maxBatchBytes: numberAt('$.settings.evaluationBatchBytes'),
-          concurrency: numberAt('$.settings.evaluationConcurrency'),
-        }),
-        resultPath: '$.variant.evaluation',
-      }).next(new sfn.Pass(this, 'Variant evaluated', { outputPath: '$.variant' })),
+      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, { resultPath: branch('summary.evaluation'), outputPath: branch('summary') }),
     );
   }
 
@@ -377,7 +365,7 @@ export class ExperimentWorkflow extends Construct {
   private invoke(
     id: string,
     fn: lambda.IFunction,
-    options: { payload?: sfn.TaskInput; inputPath?: string; resultPath?: string },
+    options: { payload?: sfn.TaskInput; inputPath?: string; resultPath?: string; outputPath?: string },
   ): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: fn,
@@ -386,6 +374,7 @@ export class ExperimentWorkflow extends Construct {
       ...(options.payload && { payload: options.payload }),
       ...(options.inputPath && { inputPath: options.inputPath }),
       ...(options.resultPath && { resultPath: options.resultPath }),
+      ...(options.outputPath && { outputPath: options.outputPath }),
     });
     task.addRetry({
       errors: ['ThrottlingException', 'Lambda.TooManyRequestsException'],

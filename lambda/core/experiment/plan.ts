@@ -18,7 +18,24 @@ const TRAINING_SLACK_SECONDS = 2 * 3600;
 /** Endpoint creation takes minutes, occasionally more than ten; an hour means something is wrong. */
 const ENDPOINT_CREATION_BOUND_SECONDS = 3600;
 
-export interface VariantPlan extends ResolvedVariant, ResourceNames {
+/** The settings a variant's tasks read, copied into each variant under the same names, so no task needs the rest. */
+export const VARIANT_SETTINGS = [
+  'imageUri',
+  'volumeSizeInGB',
+  'maxRuntimeInSeconds',
+  's3Prefix',
+  'endpointInstanceType',
+  'endpointInstanceCount',
+  'trainingPollSeconds',
+  'endpointPollSeconds',
+  'evaluationBatchBytes',
+  'evaluationConcurrency',
+] as const satisfies ReadonlyArray<keyof ExperimentSettings>;
+
+export type VariantSettingsCopy = Pick<ExperimentSettings, (typeof VARIANT_SETTINGS)[number]>;
+
+/** Everything one variant's tasks need, from the training job to the evaluation of its endpoint. */
+export interface VariantPlan extends ResolvedVariant, ResourceNames, VariantSettingsCopy {
   /** The execution that owns this variant's resources; a create that finds them tagged with it continues. */
   readonly executionArn: string;
   readonly tags: readonly Tag[];
@@ -93,7 +110,9 @@ function dataPlan(settings: ExperimentSettings): DataPlan {
 /** @throws SettingsError naming every invalid or unknown key of the execution input. */
 export function planExecution(request: PlanRequest): ExecutionPlan {
   const settings = resolveSettings(request.defaults, withoutIgnoredKeys(request.input), 'execution input');
+  const copied = Object.fromEntries(VARIANT_SETTINGS.map((name) => [name, settings[name]])) as VariantSettingsCopy;
   const variants = settings.variants.map((variant): VariantPlan => ({
+    ...copied,
     ...resolveVariant(settings, variant),
     ...resourceNames(request.execution, variant.name),
     executionArn: request.execution.executionArn,

@@ -1,11 +1,8 @@
 /**
- * The state one variant's branch of the workflow carries, and the pure summaries of SageMaker's describe
- * responses that the branch's Choice states test.
+ * The training job's and the endpoint's state in one variant's branch of the workflow: pure summaries of SageMaker's
+ * describe responses, which the branch's Choice states test.
  */
 import type { DescribeEndpointCommandOutput, DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
-import type { DatasetLocation } from '../data/dataset';
-import type { VariantPlan } from '../experiment/plan';
-import type { ExperimentSettings } from '../experiment/settings';
 
 export interface TrainingStatus {
   /** SageMaker's TrainingJobStatus: InProgress, Completed, Failed, Stopping, Stopped. */
@@ -26,15 +23,6 @@ export interface EndpointStatus {
   readonly polls: number;
   readonly message?: string;
   readonly createdAt?: string;
-}
-
-export interface VariantState {
-  readonly variant: VariantPlan;
-  readonly settings: ExperimentSettings;
-  /** The prepared dataset's training channels. */
-  readonly channels: DatasetLocation['channels'];
-  readonly training?: TrainingStatus;
-  readonly endpoint?: EndpointStatus;
 }
 
 /** What a new training job or endpoint looks like before its first describe. */

@@ -4,11 +4,12 @@
  * handlers that read or return it.
  */
 import type { ExecutionCleanUpResult } from '../cleanup/cleanup';
-import type { IdentifiedDataset } from '../data/dataset';
+import type { DatasetLocation, IdentifiedDataset } from '../data/dataset';
 import type { PrepareYearResult, ProfileEventCodesResult } from '../data/data-preparation';
 import type { EvaluateEndpointResult } from '../evaluation/endpoint-scoring';
-import type { ExecutionPlan } from '../experiment/plan';
+import type { ExecutionPlan, VariantPlan } from '../experiment/plan';
 import type { PreflightResult } from '../preflight/preflight';
+import type { EndpointStatus, TrainingStatus } from '../sagemaker/variant-state';
 
 /** What Step Functions puts at a Catch's result path, and what a Fail state reads. */
 export interface StateError {
@@ -25,7 +26,7 @@ export interface ExecutionState extends ExecutionPlan {
   readonly prepared?: { readonly profile: ProfileEventCodesResult; readonly years?: readonly PrepareYearResult[] };
   readonly dataset?: IdentifiedDataset;
   /** One per variant, in the plan's order, once its endpoint is in service. */
-  readonly results?: readonly VariantSummary[];
+  readonly results?: readonly VariantState[];
   readonly evaluated?: readonly VariantSummary[];
   readonly cleanup?: CleanUpState;
   /** The report's verdict and where it is. */
@@ -35,6 +36,18 @@ export interface ExecutionState extends ExecutionPlan {
   readonly cleanupError?: StateError;
   /** A Lambda error's cause, parsed: Lambda's JSON envelope. */
   readonly lambdaError?: { readonly envelope: { readonly errorMessage: string } };
+}
+
+/** The part of the dataset a variant trains on and is scored against: known only once the dataset is identified. */
+export type VariantDataset = Pick<DatasetLocation, 'channels' | 'testKey'>;
+
+/** One variant's branch: its plan, its data, what SageMaker has answered so far, and its summary once hosted. */
+export interface VariantState {
+  readonly variant: VariantPlan;
+  readonly dataset: VariantDataset;
+  readonly training?: TrainingStatus;
+  readonly endpoint?: EndpointStatus;
+  readonly summary?: VariantSummary;
 }
 
 /** What the execution output and the report list per variant. */
