@@ -233,10 +233,9 @@ export class ExperimentWorkflow extends Construct {
       .next(describeEndpoint)
       .next(
         new sfn.Choice(this, 'Endpoint in service?')
-          .when(sfn.Condition.stringEquals(branch('endpoint.status'), 'InService'), this.summarizeVariant())
-          .when(sfn.Condition.stringEquals(branch('endpoint.status'), 'Failed'), this.fail('Endpoint failed', 'EndpointFailed', branch('endpoint.message')))
-          .when(sfn.Condition.isPresent(branch('endpoint.message')), this.fail('Endpoint not ready in time', 'EndpointTimedOut', branch('endpoint.message')))
-          .otherwise(waitForEndpoint),
+          .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'continue'), this.summarizeVariant())
+          .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'wait'), waitForEndpoint)
+          .otherwise(new sfn.Fail(this, 'Endpoint failed', { errorPath: branch('endpoint.error'), causePath: branch('endpoint.cause') })),
       );
 
     return startTraining
@@ -244,11 +243,9 @@ export class ExperimentWorkflow extends Construct {
       .next(describeTraining)
       .next(
         new sfn.Choice(this, 'Training done?')
-          .when(sfn.Condition.stringEquals(branch('training.status'), 'Completed'), host)
-          .when(sfn.Condition.stringEquals(branch('training.status'), 'Failed'), this.fail('Training failed', 'TrainingJobFailed', branch('training.message')))
-          .when(sfn.Condition.stringEquals(branch('training.status'), 'Stopped'), this.fail('Training stopped', 'TrainingJobStopped', branch('training.message')))
-          .when(sfn.Condition.isPresent(branch('training.message')), this.fail('Training not done in time', 'TrainingTimedOut', branch('training.message')))
-          .otherwise(waitForTraining),
+          .when(sfn.Condition.stringEquals(branch('training.next'), 'continue'), host)
+          .when(sfn.Condition.stringEquals(branch('training.next'), 'wait'), waitForTraining)
+          .otherwise(new sfn.Fail(this, 'Training failed', { errorPath: branch('training.error'), causePath: branch('training.cause') })),
       );
   }
 
@@ -352,10 +349,6 @@ export class ExperimentWorkflow extends Construct {
         parse.next(keepMessage).next(next),
       )
       .otherwise(next);
-  }
-
-  private fail(id: string, error: string, causePath: string): sfn.Fail {
-    return new sfn.Fail(this, id, { error, causePath });
   }
 
   /**
