@@ -49,8 +49,9 @@ const MAX_YEARS_IN_PARALLEL = 6;
  * The experiment as a state machine, top to bottom:
  * plan -> preflight -> profile event codes -> identify the dataset -> prepare its years -> (per variant, in parallel)
  * train -> host -> evaluate each endpoint -> clean up -> report.
- * Every SageMaker wait is a Wait -> Describe -> Choice loop with a bound; no Lambda ever waits.
- * Any failure after the plan cleans up what the execution created, then fails with the original cause.
+ * Every SageMaker wait is a Wait -> Describe -> Choice loop; the describe task decides, with a bound, whether to wait,
+ * go on or fail, and no Lambda ever waits. Any failure after the preflight cleans up what the execution created, then
+ * fails with the original cause. The methods below follow the run: the stages in order, then the failure paths.
  */
 export class ExperimentWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -71,48 +72,35 @@ export class ExperimentWorkflow extends Construct {
       }),
     });
 
-    const experimentFailed = new sfn.Fail(this, 'Experiment failed', { errorPath: state('error.Error'), causePath: state('error.Cause') });
-    const failed = this.readableCause('', this.cleanUpAfterFailure(experimentFailed));
-    // Invalid input fails here, before anything exists to clean up.
+    const preflight = this.preflight();
+    const stages = [
+      this.profileEventCodes(),
+      this.identifyDataset(),
+      this.prepareYears(),
+      this.trainAndHostEachVariant(),
+      this.evaluateEndpoints(),
+      this.cleanUp(),
+      this.writeReport(),
+    ];
+    const definition = [plan, preflight, ...stages, this.output(), new sfn.Succeed(this, 'Experiment done')].reduce<sfn.Chain>(
+      (chain, next) => chain.next(next),
+      sfn.Chain.start(start),
+    );
+
+    // Invalid input fails in the plan, before anything exists to clean up.
     plan.addCatch(
       this.readableCause(' (input)', new sfn.Fail(this, 'Execution input rejected', { errorPath: state('error.Error'), causePath: state('error.Cause') })),
       { resultPath: state('error') },
     );
-    const preflight = this.preflight();
     // Nothing exists yet either when the preflight finds a problem: no clean-up, just every problem named.
     preflight.addCatch(
       this.readableCause(' (preflight)', new sfn.Fail(this, 'Preflight failed', { errorPath: state('error.Error'), causePath: state('error.Cause') })),
       { resultPath: state('error') },
     );
-    const guarded = <T extends tasks.LambdaInvoke | sfn.Map>(task: T): T => {
-      task.addCatch(failed, { resultPath: state('error') });
-      return task;
-    };
-
-    const variants = guarded(
-      new sfn.Map(this, 'Train and host each variant', {
-        itemsPath: state('variants'),
-        itemSelector: {
-          variant: objectAt('$$.Map.Item.Value'),
-          dataset: { channels: objectAt(state('dataset.channels')), testKey: stringAt(state('dataset.testKey')) },
-        } satisfies Fields<VariantState>,
-        resultPath: state('results'),
-      }),
-    );
-    variants.itemProcessor(this.trainThenHost());
-
-    const definition = start
-      .next(plan)
-      .next(preflight)
-      .next(guarded(this.profileEventCodes()))
-      .next(guarded(this.identifyDataset()))
-      .next(guarded(this.prepareYears()))
-      .next(variants)
-      .next(guarded(this.evaluateEndpoints()))
-      .next(guarded(this.cleanUp()))
-      .next(guarded(this.writeReport()))
-      .next(this.output())
-      .next(new sfn.Succeed(this, 'Experiment done'));
+    // Any later failure cleans up what the execution created, then fails with the original error.
+    const experimentFailed = new sfn.Fail(this, 'Experiment failed', { errorPath: state('error.Error'), causePath: state('error.Cause') });
+    const failed = this.readableCause('', this.cleanUpAfterFailure(experimentFailed));
+    for (const stage of stages) stage.addCatch(failed, { resultPath: state('error') });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -174,6 +162,84 @@ export class ExperimentWorkflow extends Construct {
     return years.itemProcessor(this.invoke('Prepare year', this.fns.prepareYear, {}));
   }
 
+  /** Every variant at once, each in its own branch that ends with the variant's summary. */
+  private trainAndHostEachVariant(): sfn.Map {
+    const variants = new sfn.Map(this, 'Train and host each variant', {
+      itemsPath: state('variants'),
+      itemSelector: {
+        variant: objectAt('$$.Map.Item.Value'),
+        dataset: { channels: objectAt(state('dataset.channels')), testKey: stringAt(state('dataset.testKey')) },
+      } satisfies Fields<VariantState>,
+      resultPath: state('results'),
+    });
+    return variants.itemProcessor(this.trainThenHost());
+  }
+
+  /** One variant: start the training job, poll it, then create model, endpoint config and endpoint, and poll that. */
+  private trainThenHost(): sfn.IChainable {
+    const fns = this.fns;
+    const startTraining = this.invoke('Start training job', fns.startTraining, { resultPath: branch('training') });
+    const waitForTraining = new sfn.Wait(this, 'Wait for training', { time: sfn.WaitTime.secondsPath(branch('variant.trainingPollSeconds')) });
+    const describeTraining = this.invoke('Describe training job', fns.describeTraining, { resultPath: branch('training') });
+    const waitForEndpoint = new sfn.Wait(this, 'Wait for endpoint', { time: sfn.WaitTime.secondsPath(branch('variant.endpointPollSeconds')) });
+    const describeEndpoint = this.invoke('Describe endpoint', fns.describeEndpoint, { resultPath: branch('endpoint') });
+
+    const host = this.invoke('Create model', fns.createModel, { resultPath: sfn.JsonPath.DISCARD })
+      .next(this.invoke('Create endpoint config', fns.createEndpointConfig, { resultPath: sfn.JsonPath.DISCARD }))
+      .next(this.invoke('Create endpoint', fns.createEndpoint, { resultPath: branch('endpoint') }))
+      .next(waitForEndpoint)
+      .next(describeEndpoint)
+      .next(
+        new sfn.Choice(this, 'Endpoint in service?')
+          .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'continue'), this.summarizeVariant())
+          .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'wait'), waitForEndpoint)
+          .otherwise(new sfn.Fail(this, 'Endpoint failed', { errorPath: branch('endpoint.error'), causePath: branch('endpoint.cause') })),
+      );
+
+    return startTraining
+      .next(waitForTraining)
+      .next(describeTraining)
+      .next(
+        new sfn.Choice(this, 'Training done?')
+          .when(sfn.Condition.stringEquals(branch('training.next'), 'continue'), host)
+          .when(sfn.Condition.stringEquals(branch('training.next'), 'wait'), waitForTraining)
+          .otherwise(new sfn.Fail(this, 'Training failed', { errorPath: branch('training.error'), causePath: branch('training.cause') })),
+      );
+  }
+
+  /** What the execution output and the report list per variant. */
+  private summarizeVariant(): sfn.Pass {
+    const summary: Fields<VariantSummary> = {
+      name: stringAt(branch('variant.name')),
+      trainDistribution: stringAt(branch('variant.trainDistribution')),
+      instanceCount: numberAt(branch('variant.instanceCount')),
+      instanceType: stringAt(branch('variant.instanceType')),
+      hyperparameters: objectAt(branch('variant.hyperparameters')),
+      endpointInstanceType: stringAt(branch('variant.endpointInstanceType')),
+      endpointInstanceCount: numberAt(branch('variant.endpointInstanceCount')),
+      jobName: stringAt(branch('variant.jobName')),
+      modelName: stringAt(branch('variant.modelName')),
+      endpointConfigName: stringAt(branch('variant.endpointConfigName')),
+      endpointName: stringAt(branch('variant.endpointName')),
+      training: {
+        status: stringAt(branch('training.status')),
+        trainingTimeInSeconds: numberAt(branch('training.trainingTimeInSeconds')),
+        billableTimeInSeconds: numberAt(branch('training.billableTimeInSeconds')),
+        finalMetrics: objectAt(branch('training.finalMetrics')),
+      },
+      hosting: { status: stringAt(branch('endpoint.status')), createdAt: stringAt(branch('endpoint.createdAt')) },
+    };
+    return new sfn.Pass(this, 'Summarize variant', { parameters: summary, resultPath: branch('summary') });
+  }
+
+  /** After every endpoint is in service: score the test year on each, in parallel; each branch ends with its summary. */
+  private evaluateEndpoints(): sfn.Map {
+    const evaluate = new sfn.Map(this, 'Evaluate each endpoint', { itemsPath: state('results'), resultPath: state('evaluated') });
+    return evaluate.itemProcessor(
+      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, { resultPath: branch('summary.evaluation'), outputPath: branch('summary') }),
+    );
+  }
+
   /** Deletes the endpoints (and configs, and models) unless the settings keep them. */
   private cleanUp(): tasks.LambdaInvoke {
     return this.invoke('Clean up', this.fns.cleanUpExecution, {
@@ -215,71 +281,6 @@ export class ExperimentWorkflow extends Construct {
         warnings: objectAt(state('preflight.warnings')),
       },
     });
-  }
-
-  /** One variant: start the training job, poll it, then create model, endpoint config and endpoint, and poll that. */
-  private trainThenHost(): sfn.IChainable {
-    const fns = this.fns;
-    const startTraining = this.invoke('Start training job', fns.startTraining, { resultPath: branch('training') });
-    const waitForTraining = new sfn.Wait(this, 'Wait for training', { time: sfn.WaitTime.secondsPath(branch('variant.trainingPollSeconds')) });
-    const describeTraining = this.invoke('Describe training job', fns.describeTraining, { resultPath: branch('training') });
-    const waitForEndpoint = new sfn.Wait(this, 'Wait for endpoint', { time: sfn.WaitTime.secondsPath(branch('variant.endpointPollSeconds')) });
-    const describeEndpoint = this.invoke('Describe endpoint', fns.describeEndpoint, { resultPath: branch('endpoint') });
-
-    const host = this.invoke('Create model', fns.createModel, { resultPath: sfn.JsonPath.DISCARD })
-      .next(this.invoke('Create endpoint config', fns.createEndpointConfig, { resultPath: sfn.JsonPath.DISCARD }))
-      .next(this.invoke('Create endpoint', fns.createEndpoint, { resultPath: branch('endpoint') }))
-      .next(waitForEndpoint)
-      .next(describeEndpoint)
-      .next(
-        new sfn.Choice(this, 'Endpoint in service?')
-          .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'continue'), this.summarizeVariant())
-          .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'wait'), waitForEndpoint)
-          .otherwise(new sfn.Fail(this, 'Endpoint failed', { errorPath: branch('endpoint.error'), causePath: branch('endpoint.cause') })),
-      );
-
-    return startTraining
-      .next(waitForTraining)
-      .next(describeTraining)
-      .next(
-        new sfn.Choice(this, 'Training done?')
-          .when(sfn.Condition.stringEquals(branch('training.next'), 'continue'), host)
-          .when(sfn.Condition.stringEquals(branch('training.next'), 'wait'), waitForTraining)
-          .otherwise(new sfn.Fail(this, 'Training failed', { errorPath: branch('training.error'), causePath: branch('training.cause') })),
-      );
-  }
-
-  /** What the execution output and the report list per variant. */
-  private summarizeVariant(): sfn.Pass {
-    const summary: Fields<VariantSummary> = {
-        name: stringAt(branch('variant.name')),
-        trainDistribution: stringAt(branch('variant.trainDistribution')),
-        instanceCount: numberAt(branch('variant.instanceCount')),
-        instanceType: stringAt(branch('variant.instanceType')),
-        hyperparameters: objectAt(branch('variant.hyperparameters')),
-        endpointInstanceType: stringAt(branch('variant.endpointInstanceType')),
-        endpointInstanceCount: numberAt(branch('variant.endpointInstanceCount')),
-        jobName: stringAt(branch('variant.jobName')),
-        modelName: stringAt(branch('variant.modelName')),
-        endpointConfigName: stringAt(branch('variant.endpointConfigName')),
-        endpointName: stringAt(branch('variant.endpointName')),
-        training: {
-          status: stringAt(branch('training.status')),
-          trainingTimeInSeconds: numberAt(branch('training.trainingTimeInSeconds')),
-          billableTimeInSeconds: numberAt(branch('training.billableTimeInSeconds')),
-          finalMetrics: objectAt(branch('training.finalMetrics')),
-        },
-        hosting: { status: stringAt(branch('endpoint.status')), createdAt: stringAt(branch('endpoint.createdAt')) },
-    };
-    return new sfn.Pass(this, 'Summarize variant', { parameters: summary, resultPath: branch('summary') });
-  }
-
-  /** After every endpoint is in service: score the test year on each, in parallel; each branch ends with its summary. */
-  private evaluateEndpoints(): sfn.Map {
-    const evaluate = new sfn.Map(this, 'Evaluate each endpoint', { itemsPath: state('results'), resultPath: state('evaluated') });
-    return evaluate.itemProcessor(
-      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, { resultPath: branch('summary.evaluation'), outputPath: branch('summary') }),
-    );
   }
 
   /**
