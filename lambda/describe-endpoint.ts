@@ -1,5 +1,6 @@
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { EndpointStatus, VariantState, summarizeEndpoint } from './core/sagemaker/variant-state';
+import { EndpointStatus, summarizeEndpoint } from './core/sagemaker/variant-state';
+import type { VariantState } from './core/workflow/execution-state';
 
 const sagemaker = new SageMakerClient({});
 

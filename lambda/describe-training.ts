@@ -1,5 +1,6 @@
 import { DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { TrainingStatus, VariantState, summarizeTraining } from './core/sagemaker/variant-state';
+import { TrainingStatus, summarizeTraining } from './core/sagemaker/variant-state';
+import type { VariantState } from './core/workflow/execution-state';
 
 const sagemaker = new SageMakerClient({});
 

@@ -1,13 +1,12 @@
 /**
- * Scores the test CSV against one endpoint and returns error sums. The workflow scores the whole file in one
- * invocation; `range` is kept so a test set too large for one invocation can be split over a Map state, the parts
+ * Scores the test CSV against one variant's endpoint and returns error sums. The workflow scores the whole file in
+ * one invocation; `range` is kept so a test set too large for one invocation can be split over a Map state, the parts
  * combining exactly with `combineEvaluations` (README, "Lambda sizing, from measured throughput").
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { requiredEnv } from './core/shared/environment';
-import { ByteRange, csvBatches, readStartFor, validateByteRange, validateMaxBatchBytes } from './core/evaluation/csv-batches';
-import { WORKSHOP_DEFAULTS } from './core/experiment/settings';
+import { ByteRange, csvBatches, readStartFor } from './core/evaluation/csv-batches';
 import {
   DEFAULT_RETRY,
   EvaluateEndpointResult,
@@ -18,19 +17,15 @@ import {
 import { requireText } from './core/shared/input-checks';
 import { ScorableBatch, scoreInOrder, toMetrics } from './core/evaluation/metrics';
 import { callS3 } from './core/shared/s3-errors';
+import type { VariantState } from './core/workflow/execution-state';
 
 
 const s3 = new S3Client({});
 // Retries are ours (core/endpoint-scoring): bounded, with backoff, and testable; the SDK's own would multiply them.
 const runtime = new SageMakerRuntimeClient({ maxAttempts: 1 });
 
-export interface EvaluateEndpointEvent {
-  readonly endpointName: string;
-  readonly variantName: string;
-  /** Key of the test CSV in DATA_BUCKET. */
-  readonly testKey: string;
-  readonly maxBatchBytes?: number;
-  readonly concurrency?: number;
+/** The variant's branch as it is once the endpoint is in service; the batch size and concurrency are the variant's. */
+export interface EvaluateEndpointEvent extends Pick<VariantState, 'variant' | 'dataset'> {
   /** Score only the lines that start in [start, end) (bytes). */
   readonly range?: ByteRange;
 }
@@ -45,28 +40,31 @@ export function createEndpointScorer(endpointName: string, retry: RetryOptions =
   };
 }
 
-export async function handler(event: EvaluateEndpointEvent): Promise<EvaluateEndpointResult> {
-  const bucket = requiredEnv('DATA_BUCKET');
-  const endpointName = requireText('endpointName', event.endpointName);
-  const variantName = requireText('variantName', event.variantName);
-  const testKey = requireText('testKey', event.testKey);
-  const maxBatchBytes = event.maxBatchBytes ?? WORKSHOP_DEFAULTS.evaluationBatchBytes;
-  const concurrency = event.concurrency ?? WORKSHOP_DEFAULTS.evaluationConcurrency;
-  validateMaxBatchBytes(maxBatchBytes);
-  if (event.range) validateByteRange(event.range);
-
-  const readStart = readStartFor(event.range);
+/** The test CSV's bytes from `readStart`, read only once the batcher asks for them (after it has checked its options). */
+async function* testCsvFrom(bucket: string, testKey: string, readStart: number, ranged: boolean): AsyncGenerator<Uint8Array> {
   const object = await callS3({ step: 'Evaluate endpoint', operation: 'GetObject', bucket, key: testKey }, () => s3.send(new GetObjectCommand({
     Bucket: bucket,
     Key: testKey,
     // Open-ended: the last owned line may run past range.end; reading stops once it is complete.
-    ...(event.range ? { Range: `bytes=${readStart}-` } : {}),
+    ...(ranged ? { Range: `bytes=${readStart}-` } : {}),
   })));
   const body = object.Body as unknown as AsyncIterable<Uint8Array> | undefined;
   if (!body || typeof body[Symbol.asyncIterator] !== 'function') throw new Error(`s3://${bucket}/${testKey} returned no readable body`);
+  yield* body;
+}
 
-  const batches = csvBatches(body, { maxBatchBytes, range: event.range, firstByteOffset: readStart });
-  const sums = await scoreInOrder(batches, createEndpointScorer(endpointName), concurrency);
-  if (!event.range && sums.rowsScored === 0) throw new Error(`s3://${bucket}/${testKey} has no test rows to score`);
+export async function handler(event: EvaluateEndpointEvent): Promise<EvaluateEndpointResult> {
+  const bucket = requiredEnv('DATA_BUCKET');
+  const { variant, dataset, range } = event;
+  const endpointName = requireText('variant.endpointName', variant?.endpointName);
+  const variantName = requireText('variant.name', variant.name);
+  const testKey = requireText('dataset.testKey', dataset?.testKey);
+
+  // The plan validated the batch size and concurrency; the batcher checks the limits it relies on, before any read.
+  const readStart = readStartFor(range);
+  const chunks = testCsvFrom(bucket, testKey, readStart, range !== undefined);
+  const batches = csvBatches(chunks, { maxBatchBytes: variant.evaluationBatchBytes, range, firstByteOffset: readStart });
+  const sums = await scoreInOrder(batches, createEndpointScorer(endpointName), variant.evaluationConcurrency);
+  if (!range && sums.rowsScored === 0) throw new Error(`s3://${bucket}/${testKey} has no test rows to score`);
   return { variantName, endpointName, ...toMetrics(sums) };
 }

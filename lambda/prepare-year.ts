@@ -1,8 +1,6 @@
 /**
  * Workflow task: transform one GDELT year into RecordIO-protobuf (train + validation, or test + test CSV).
- * Event: one work item of "Identify dataset": { source: { bucket, key, eTag }, year, kind, codes, validationPercent,
- * maxMalformedShare, dataPrefix (the dataset's prefix), retentionDays }.
- * Env: DATA_BUCKET.
+ * Event: one of the work items "Identify dataset" returns, as it is. Env: DATA_BUCKET.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { requiredEnv } from './core/shared/environment';
@@ -16,9 +14,7 @@ const dataClient = new S3Client({});
 /** The workflow state this handler runs as, named in its errors. */
 const STEP = 'Prepare year';
 
-export type PrepareYearEvent = PrepareYearRequest;
-
-export async function handler(event: PrepareYearEvent): Promise<PrepareYearResult> {
+export async function handler(event: PrepareYearRequest): Promise<PrepareYearResult> {
   const store = new S3DataStore(dataClient, requiredEnv('DATA_BUCKET'), STEP);
   return prepareYear({ store, sources: new S3SourceReader(sourceClient, STEP), onProgress: logProgress }, event);
 }

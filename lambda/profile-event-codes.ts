@@ -14,9 +14,7 @@ const dataClient = new S3Client({});
 /** The workflow state this handler runs as, named in its errors. */
 const STEP = 'Profile event codes';
 
-export type ProfileEventCodesEvent = ProfileEventCodesRequest;
-
-export async function handler(event: ProfileEventCodesEvent): Promise<ProfileEventCodesResult> {
+export async function handler(event: ProfileEventCodesRequest): Promise<ProfileEventCodesResult> {
   const store = new S3DataStore(dataClient, requiredEnv('DATA_BUCKET'), STEP);
   return profileEventCodes({ store, sources: new S3SourceReader(sourceClient, STEP), onProgress: logProgress }, event);
 }

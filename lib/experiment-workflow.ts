@@ -4,7 +4,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import type { CleanUpExecutionEvent } from '../lambda/clean-up-execution';
 import type { ExperimentSettings } from '../lambda/core/experiment/settings';
+import type { PlanRequest } from '../lambda/core/experiment/plan';
+import type { PreflightRequest } from '../lambda/core/preflight/preflight';
+import { ExecutionState, Fields, fieldPath, VariantState, VariantSummary } from '../lambda/core/workflow/execution-state';
+import type { IdentifyDatasetEvent } from '../lambda/identify-dataset';
+import type { WriteReportEvent } from '../lambda/write-report';
 import { acknowledgeWildcardResources } from './nag';
 import { WorkflowTasks } from './workflow-tasks';
 
@@ -20,6 +26,12 @@ export interface ExperimentWorkflowProps {
 }
 
 const { stringAt, objectAt, numberAt } = sfn.JsonPath;
+/** Paths into the execution's state, and into one variant's branch. */
+const state = fieldPath<ExecutionState>();
+const branch = fieldPath<VariantState>();
+
+/** A task's payload, built field by field from the state: the compiler checks it against what the handler takes. */
+const payload = <T>(fields: Fields<T>): sfn.TaskInput => sfn.TaskInput.fromObject(fields);
 
 /** Endpoint creation takes minutes; half an hour of one-minute retries covers it with a margin. */
 const MAX_CLEAN_UP_ATTEMPTS = 30;
@@ -37,8 +49,9 @@ const MAX_YEARS_IN_PARALLEL = 6;
  * The experiment as a state machine, top to bottom:
  * plan -> preflight -> profile event codes -> identify the dataset -> prepare its years -> (per variant, in parallel)
  * train -> host -> evaluate each endpoint -> clean up -> report.
- * Every SageMaker wait is a Wait -> Describe -> Choice loop with a bound; no Lambda ever waits.
- * Any failure after the plan cleans up what the execution created, then fails with the original cause.
+ * Every SageMaker wait is a Wait -> Describe -> Choice loop; the describe task decides, with a bound, whether to wait,
+ * go on or fail, and no Lambda ever waits. Any failure after the preflight cleans up what the execution created, then
+ * fails with the original cause. The methods below follow the run: the stages in order, then the failure paths.
  */
 export class ExperimentWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -52,52 +65,42 @@ export class ExperimentWorkflow extends Construct {
     // add `error` to it: an input that is a list, a string or a number then fails in the plan, with a message.
     const start = new sfn.Pass(this, 'Start experiment', { result: sfn.Result.fromObject({}) });
     const plan = this.invoke('Validate input and plan', this.fns.planExecution, {
-      payload: sfn.TaskInput.fromObject({
+      payload: payload<Omit<PlanRequest, 'stackName'>>({
         input: objectAt('$$.Execution.Input'),
         execution: { executionArn: sfn.JsonPath.executionId, startTime: stringAt('$$.Execution.StartTime'), name: sfn.JsonPath.executionName },
         defaults: props.settings,
       }),
     });
 
-    const experimentFailed = new sfn.Fail(this, 'Experiment failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
-    const failed = this.readableCause('', this.cleanUpAfterFailure(experimentFailed));
-    // Invalid input fails here, before anything exists to clean up.
-    plan.addCatch(
-      this.readableCause(' (input)', new sfn.Fail(this, 'Execution input rejected', { errorPath: '$.error.Error', causePath: '$.error.Cause' })),
-      { resultPath: '$.error' },
-    );
     const preflight = this.preflight();
+    const stages = [
+      this.profileEventCodes(),
+      this.identifyDataset(),
+      this.prepareYears(),
+      this.trainAndHostEachVariant(),
+      this.evaluateEndpoints(),
+      this.cleanUp(),
+      this.writeReport(),
+    ];
+    const definition = [plan, preflight, ...stages, this.output(), new sfn.Succeed(this, 'Experiment done')].reduce<sfn.Chain>(
+      (chain, next) => chain.next(next),
+      sfn.Chain.start(start),
+    );
+
+    // Invalid input fails in the plan, before anything exists to clean up.
+    plan.addCatch(
+      this.readableCause(' (input)', new sfn.Fail(this, 'Execution input rejected', { errorPath: state('error.Error'), causePath: state('error.Cause') })),
+      { resultPath: state('error') },
+    );
     // Nothing exists yet either when the preflight finds a problem: no clean-up, just every problem named.
     preflight.addCatch(
-      this.readableCause(' (preflight)', new sfn.Fail(this, 'Preflight failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' })),
-      { resultPath: '$.error' },
+      this.readableCause(' (preflight)', new sfn.Fail(this, 'Preflight failed', { errorPath: state('error.Error'), causePath: state('error.Cause') })),
+      { resultPath: state('error') },
     );
-    const guarded = <T extends tasks.LambdaInvoke | sfn.Map>(state: T): T => {
-      state.addCatch(failed, { resultPath: '$.error' });
-      return state;
-    };
-
-    const variants = guarded(
-      new sfn.Map(this, 'Train and host each variant', {
-        itemsPath: '$.variants',
-        itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt('$.settings'), channels: objectAt('$.dataset.channels') },
-        resultPath: '$.results',
-      }),
-    );
-    variants.itemProcessor(this.trainThenHost());
-
-    const definition = start
-      .next(plan)
-      .next(preflight)
-      .next(guarded(this.profileEventCodes()))
-      .next(guarded(this.identifyDataset()))
-      .next(guarded(this.prepareYears()))
-      .next(variants)
-      .next(guarded(this.evaluateEndpoints()))
-      .next(guarded(this.cleanUp()))
-      .next(guarded(this.writeReport()))
-      .next(this.output())
-      .next(new sfn.Succeed(this, 'Experiment done'));
+    // Any later failure cleans up what the execution created, then fails with the original error.
+    const experimentFailed = new sfn.Fail(this, 'Experiment failed', { errorPath: state('error.Error'), causePath: state('error.Cause') });
+    const failed = this.readableCause('', this.cleanUpAfterFailure(experimentFailed));
+    for (const stage of stages) stage.addCatch(failed, { resultPath: state('error') });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -121,21 +124,21 @@ export class ExperimentWorkflow extends Construct {
   /** Quotas and source objects, checked before any data is read or any SageMaker resource created. */
   private preflight(): tasks.LambdaInvoke {
     return this.invoke('Preflight', this.fns.preflight, {
-      payload: sfn.TaskInput.fromObject({
-        enabled: objectAt('$.settings.preflight'),
-        instanceType: stringAt('$.settings.instanceType'),
-        variants: objectAt('$.variants'),
-        endpointInstanceType: stringAt('$.settings.endpointInstanceType'),
-        endpointInstanceCount: numberAt('$.settings.endpointInstanceCount'),
-        years: objectAt('$.data.dataset.years'),
+      payload: payload<PreflightRequest>({
+        enabled: objectAt(state('settings.preflight')),
+        instanceType: stringAt(state('settings.instanceType')),
+        variants: objectAt(state('variants')),
+        endpointInstanceType: stringAt(state('settings.endpointInstanceType')),
+        endpointInstanceCount: numberAt(state('settings.endpointInstanceCount')),
+        years: objectAt(state('data.dataset.years')),
       }),
-      resultPath: '$.preflight',
+      resultPath: state('preflight'),
     });
   }
 
   /** One streaming pass over the first year finds the 20 event codes that become the one-hot features. */
   private profileEventCodes(): tasks.LambdaInvoke {
-    return this.invoke('Profile event codes', this.fns.profileEventCodes, { inputPath: '$.data.profile', resultPath: '$.prepared.profile' });
+    return this.invoke('Profile event codes', this.fns.profileEventCodes, { inputPath: state('data.profile'), resultPath: state('prepared.profile') });
   }
 
   /**
@@ -144,84 +147,53 @@ export class ExperimentWorkflow extends Construct {
    */
   private identifyDataset(): tasks.LambdaInvoke {
     return this.invoke('Identify dataset', this.fns.identifyDataset, {
-      payload: sfn.TaskInput.fromObject({ dataset: objectAt('$.data.dataset'), profile: objectAt('$.prepared.profile') }),
-      resultPath: '$.dataset',
+      payload: payload<IdentifyDatasetEvent>({ dataset: objectAt(state('data.dataset')), profile: objectAt(state('prepared.profile')) }),
+      resultPath: state('dataset'),
     });
   }
 
   /** Every year at once: training years to train/ + validation/, the test year to test/ (RecordIO and CSV). */
   private prepareYears(): sfn.Map {
     const years = new sfn.Map(this, 'Prepare each year', {
-      itemsPath: '$.dataset.years',
+      itemsPath: state('dataset.years'),
       maxConcurrency: MAX_YEARS_IN_PARALLEL,
-      resultPath: '$.prepared.years',
+      resultPath: state('prepared.years'),
     });
     return years.itemProcessor(this.invoke('Prepare year', this.fns.prepareYear, {}));
   }
 
-  /** Deletes the endpoints (and configs, and models) unless the settings keep them. */
-  private cleanUp(): tasks.LambdaInvoke {
-    return this.invoke('Clean up', this.fns.cleanUpExecution, {
-      payload: sfn.TaskInput.fromObject({
-        resources: objectAt('$.resources'),
-        keepEndpoints: objectAt('$.settings.keepEndpoints'),
-        keepModels: objectAt('$.settings.keepModels'),
-      }),
-      resultPath: '$.cleanup',
+  /** Every variant at once, each in its own branch that ends with the variant's summary. */
+  private trainAndHostEachVariant(): sfn.Map {
+    const variants = new sfn.Map(this, 'Train and host each variant', {
+      itemsPath: state('variants'),
+      itemSelector: {
+        variant: objectAt('$$.Map.Item.Value'),
+        dataset: { channels: objectAt(state('dataset.channels')), testKey: stringAt(state('dataset.testKey')) },
+      } satisfies Fields<VariantState>,
+      resultPath: state('results'),
     });
-  }
-
-  /** report.json, report.md and report.svg under the execution's report prefix. */
-  private writeReport(): tasks.LambdaInvoke {
-    return this.invoke('Write report', this.fns.writeReport, {
-      payload: sfn.TaskInput.fromObject({
-        executionName: stringAt('$.execution.name'),
-        reportPrefix: stringAt('$.reportPrefix'),
-        pricesPerHour: objectAt('$.settings.pricesPerHour'),
-        variants: objectAt('$.evaluated'),
-        cleanup: objectAt('$.cleanup'),
-        data: objectAt('$.prepared'),
-        warnings: objectAt('$.preflight.warnings'),
-      }),
-      resultPath: '$.report',
-    });
-  }
-
-  /** What the console shows as the execution's output. */
-  private output(): sfn.Pass {
-    return new sfn.Pass(this, 'Experiment output', {
-      parameters: {
-        execution: stringAt('$.execution.name'),
-        report: objectAt('$.report'),
-        variants: objectAt('$.evaluated'),
-        cleanup: objectAt('$.cleanup'),
-        dataset: stringAt('$.dataset.prefix'),
-        data: objectAt('$.prepared.years'),
-        warnings: objectAt('$.preflight.warnings'),
-      },
-    });
+    return variants.itemProcessor(this.trainThenHost());
   }
 
   /** One variant: start the training job, poll it, then create model, endpoint config and endpoint, and poll that. */
   private trainThenHost(): sfn.IChainable {
     const fns = this.fns;
-    const startTraining = this.invoke('Start training job', fns.startTraining, { resultPath: '$.training' });
-    const waitForTraining = new sfn.Wait(this, 'Wait for training', { time: sfn.WaitTime.secondsPath('$.settings.trainingPollSeconds') });
-    const describeTraining = this.invoke('Describe training job', fns.describeTraining, { resultPath: '$.training' });
-    const waitForEndpoint = new sfn.Wait(this, 'Wait for endpoint', { time: sfn.WaitTime.secondsPath('$.settings.endpointPollSeconds') });
-    const describeEndpoint = this.invoke('Describe endpoint', fns.describeEndpoint, { resultPath: '$.endpoint' });
+    const startTraining = this.invoke('Start training job', fns.startTraining, { resultPath: branch('training') });
+    const waitForTraining = new sfn.Wait(this, 'Wait for training', { time: sfn.WaitTime.secondsPath(branch('variant.trainingPollSeconds')) });
+    const describeTraining = this.invoke('Describe training job', fns.describeTraining, { resultPath: branch('training') });
+    const waitForEndpoint = new sfn.Wait(this, 'Wait for endpoint', { time: sfn.WaitTime.secondsPath(branch('variant.endpointPollSeconds')) });
+    const describeEndpoint = this.invoke('Describe endpoint', fns.describeEndpoint, { resultPath: branch('endpoint') });
 
     const host = this.invoke('Create model', fns.createModel, { resultPath: sfn.JsonPath.DISCARD })
       .next(this.invoke('Create endpoint config', fns.createEndpointConfig, { resultPath: sfn.JsonPath.DISCARD }))
-      .next(this.invoke('Create endpoint', fns.createEndpoint, { resultPath: '$.endpoint' }))
+      .next(this.invoke('Create endpoint', fns.createEndpoint, { resultPath: branch('endpoint') }))
       .next(waitForEndpoint)
       .next(describeEndpoint)
       .next(
         new sfn.Choice(this, 'Endpoint in service?')
-          .when(sfn.Condition.stringEquals('$.endpoint.status', 'InService'), this.summarizeVariant())
-          .when(sfn.Condition.stringEquals('$.endpoint.status', 'Failed'), this.fail('Endpoint failed', 'EndpointFailed', '$.endpoint.message'))
-          .when(sfn.Condition.isPresent('$.endpoint.message'), this.fail('Endpoint not ready in time', 'EndpointTimedOut', '$.endpoint.message'))
-          .otherwise(waitForEndpoint),
+          .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'continue'), this.summarizeVariant())
+          .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'wait'), waitForEndpoint)
+          .otherwise(new sfn.Fail(this, 'Endpoint failed', { errorPath: branch('endpoint.error'), causePath: branch('endpoint.cause') })),
       );
 
     return startTraining
@@ -229,59 +201,86 @@ export class ExperimentWorkflow extends Construct {
       .next(describeTraining)
       .next(
         new sfn.Choice(this, 'Training done?')
-          .when(sfn.Condition.stringEquals('$.training.status', 'Completed'), host)
-          .when(sfn.Condition.stringEquals('$.training.status', 'Failed'), this.fail('Training failed', 'TrainingJobFailed', '$.training.message'))
-          .when(sfn.Condition.stringEquals('$.training.status', 'Stopped'), this.fail('Training stopped', 'TrainingJobStopped', '$.training.message'))
-          .when(sfn.Condition.isPresent('$.training.message'), this.fail('Training not done in time', 'TrainingTimedOut', '$.training.message'))
-          .otherwise(waitForTraining),
+          .when(sfn.Condition.stringEquals(branch('training.next'), 'continue'), host)
+          .when(sfn.Condition.stringEquals(branch('training.next'), 'wait'), waitForTraining)
+          .otherwise(new sfn.Fail(this, 'Training failed', { errorPath: branch('training.error'), causePath: branch('training.cause') })),
       );
   }
 
   /** What the execution output and the report list per variant. */
   private summarizeVariant(): sfn.Pass {
-    return new sfn.Pass(this, 'Summarize variant', {
-      parameters: {
-        name: stringAt('$.variant.name'),
-        trainDistribution: stringAt('$.variant.trainDistribution'),
-        instanceCount: numberAt('$.variant.instanceCount'),
-        instanceType: stringAt('$.variant.instanceType'),
-        hyperparameters: objectAt('$.variant.hyperparameters'),
-        endpointInstanceType: stringAt('$.settings.endpointInstanceType'),
-        endpointInstanceCount: numberAt('$.settings.endpointInstanceCount'),
-        jobName: stringAt('$.variant.jobName'),
-        modelName: stringAt('$.variant.modelName'),
-        endpointConfigName: stringAt('$.variant.endpointConfigName'),
-        endpointName: stringAt('$.variant.endpointName'),
-        training: {
-          status: stringAt('$.training.status'),
-          trainingTimeInSeconds: numberAt('$.training.trainingTimeInSeconds'),
-          billableTimeInSeconds: numberAt('$.training.billableTimeInSeconds'),
-          finalMetrics: objectAt('$.training.finalMetrics'),
-        },
-        hosting: { status: stringAt('$.endpoint.status'), createdAt: stringAt('$.endpoint.createdAt') },
+    const summary: Fields<VariantSummary> = {
+      name: stringAt(branch('variant.name')),
+      trainDistribution: stringAt(branch('variant.trainDistribution')),
+      instanceCount: numberAt(branch('variant.instanceCount')),
+      instanceType: stringAt(branch('variant.instanceType')),
+      hyperparameters: objectAt(branch('variant.hyperparameters')),
+      endpointInstanceType: stringAt(branch('variant.endpointInstanceType')),
+      endpointInstanceCount: numberAt(branch('variant.endpointInstanceCount')),
+      jobName: stringAt(branch('variant.jobName')),
+      modelName: stringAt(branch('variant.modelName')),
+      endpointConfigName: stringAt(branch('variant.endpointConfigName')),
+      endpointName: stringAt(branch('variant.endpointName')),
+      training: {
+        status: stringAt(branch('training.status')),
+        trainingTimeInSeconds: numberAt(branch('training.trainingTimeInSeconds')),
+        billableTimeInSeconds: numberAt(branch('training.billableTimeInSeconds')),
+        finalMetrics: objectAt(branch('training.finalMetrics')),
       },
+      hosting: { status: stringAt(branch('endpoint.status')), createdAt: stringAt(branch('endpoint.createdAt')) },
+    };
+    return new sfn.Pass(this, 'Summarize variant', { parameters: summary, resultPath: branch('summary') });
+  }
+
+  /** After every endpoint is in service: score the test year on each, in parallel; each branch ends with its summary. */
+  private evaluateEndpoints(): sfn.Map {
+    const evaluate = new sfn.Map(this, 'Evaluate each endpoint', { itemsPath: state('results'), resultPath: state('evaluated') });
+    return evaluate.itemProcessor(
+      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, { resultPath: branch('summary.evaluation'), outputPath: branch('summary') }),
+    );
+  }
+
+  /** Deletes the endpoints (and configs, and models) unless the settings keep them. */
+  private cleanUp(): tasks.LambdaInvoke {
+    return this.invoke('Clean up', this.fns.cleanUpExecution, {
+      payload: payload<CleanUpExecutionEvent>({
+        resources: objectAt(state('resources')),
+        keepEndpoints: objectAt(state('settings.keepEndpoints')),
+        keepModels: objectAt(state('settings.keepModels')),
+      }),
+      resultPath: state('cleanup'),
     });
   }
 
-  /** After every endpoint is in service: score the test year on each, in parallel. */
-  private evaluateEndpoints(): sfn.Map {
-    const evaluate = new sfn.Map(this, 'Evaluate each endpoint', {
-      itemsPath: '$.results',
-      itemSelector: { variant: objectAt('$$.Map.Item.Value'), settings: objectAt('$.settings'), testKey: stringAt('$.dataset.testKey') },
-      resultPath: '$.evaluated',
+  /** report.json, report.md and report.svg under the execution's report prefix. */
+  private writeReport(): tasks.LambdaInvoke {
+    return this.invoke('Write report', this.fns.writeReport, {
+      payload: payload<WriteReportEvent>({
+        executionName: stringAt(state('execution.name')),
+        reportPrefix: stringAt(state('reportPrefix')),
+        pricesPerHour: objectAt(state('settings.pricesPerHour')),
+        variants: objectAt(state('evaluated')),
+        cleanup: objectAt(state('cleanup')),
+        data: objectAt(state('prepared')),
+        warnings: objectAt(state('preflight.warnings')),
+      }),
+      resultPath: state('report'),
     });
-    return evaluate.itemProcessor(
-      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, {
-        payload: sfn.TaskInput.fromObject({
-          endpointName: stringAt('$.variant.endpointName'),
-          variantName: stringAt('$.variant.name'),
-          testKey: stringAt('$.testKey'),
-          maxBatchBytes: numberAt('$.settings.evaluationBatchBytes'),
-          concurrency: numberAt('$.settings.evaluationConcurrency'),
-        }),
-        resultPath: '$.variant.evaluation',
-      }).next(new sfn.Pass(this, 'Variant evaluated', { outputPath: '$.variant' })),
-    );
+  }
+
+  /** What the console shows as the execution's output. */
+  private output(): sfn.Pass {
+    return new sfn.Pass(this, 'Experiment output', {
+      parameters: {
+        execution: stringAt(state('execution.name')),
+        report: objectAt(state('report')),
+        variants: objectAt(state('evaluated')),
+        cleanup: objectAt(state('cleanup')),
+        dataset: stringAt(state('dataset.prefix')),
+        data: objectAt(state('prepared.years')),
+        warnings: objectAt(state('preflight.warnings')),
+      },
+    });
   }
 
   /**
@@ -291,38 +290,38 @@ export class ExperimentWorkflow extends Construct {
   private cleanUpAfterFailure(experimentFailed: sfn.IChainable): sfn.IChainable {
     // A create call already under way in another branch lands after the branch that failed; give it time to.
     const letTasksFinish = new sfn.Wait(this, 'Let running tasks finish', { time: sfn.WaitTime.duration(Duration.seconds(30)) });
-    const firstPass = new sfn.Pass(this, 'Start clean-up', { result: sfn.Result.fromObject({ attempt: 0 }), resultPath: '$.cleanup' });
+    const firstPass = new sfn.Pass(this, 'Start clean-up', { result: sfn.Result.fromObject({ attempt: 0 }), resultPath: state('cleanup') });
     const cleanUp = this.invoke('Clean up after failure', this.fns.cleanUpExecution, {
-      payload: sfn.TaskInput.fromObject({
-        resources: objectAt('$.resources'),
+      payload: payload<CleanUpExecutionEvent>({
+        resources: objectAt(state('resources')),
         keepEndpoints: false,
-        keepModels: objectAt('$.settings.keepModels'),
-        attempt: numberAt('$.cleanup.attempt'),
+        keepModels: objectAt(state('settings.keepModels')),
+        attempt: numberAt(state('cleanup.attempt')),
       }),
-      resultPath: '$.cleanup',
+      resultPath: state('cleanup'),
     });
     // A clean-up that fails too must not hide why the experiment failed.
-    cleanUp.addCatch(experimentFailed, { resultPath: '$.cleanupError' });
+    cleanUp.addCatch(experimentFailed, { resultPath: state('cleanupError') });
     const waitToSettle = new sfn.Wait(this, 'Wait for endpoints to settle', { time: sfn.WaitTime.duration(Duration.seconds(60)) });
     const nameLeftovers = new sfn.Pass(this, 'Name endpoints left running', {
       parameters: {
-        Error: stringAt('$.error.Error'),
+        Error: stringAt(state('error.Error')),
         Cause: sfn.JsonPath.format(
           '{} Clean-up could not delete these endpoints, still being created after {} attempts; delete them in the SageMaker console: {}',
-          stringAt('$.error.Cause'),
-          sfn.JsonPath.jsonToString(objectAt('$.cleanup.attempt')),
-          sfn.JsonPath.jsonToString(objectAt('$.cleanup.pendingEndpoints')),
+          stringAt(state('error.Cause')),
+          sfn.JsonPath.jsonToString(objectAt(state('cleanup.attempt'))),
+          sfn.JsonPath.jsonToString(objectAt(state('cleanup.pendingEndpoints'))),
         ),
       },
-      resultPath: '$.error',
+      resultPath: state('error'),
     });
-    const pending = sfn.Condition.isPresent('$.cleanup.pendingEndpoints[0]');
+    const pending = sfn.Condition.isPresent(`${state('cleanup.pendingEndpoints')}[0]`);
     return letTasksFinish
       .next(firstPass)
       .next(cleanUp)
       .next(
         new sfn.Choice(this, 'Endpoints still being created?')
-          .when(sfn.Condition.and(pending, sfn.Condition.numberLessThan('$.cleanup.attempt', MAX_CLEAN_UP_ATTEMPTS)), waitToSettle.next(cleanUp))
+          .when(sfn.Condition.and(pending, sfn.Condition.numberLessThan(state('cleanup.attempt'), MAX_CLEAN_UP_ATTEMPTS)), waitToSettle.next(cleanUp))
           .when(pending, nameLeftovers.next(experimentFailed))
           .otherwise(experimentFailed),
       );
@@ -334,27 +333,23 @@ export class ExperimentWorkflow extends Construct {
    */
   private readableCause(label: string, next: sfn.IChainable): sfn.IChainable {
     const parse = new sfn.Pass(this, `Read the Lambda error${label}`, {
-      parameters: { envelope: sfn.JsonPath.stringToJson(stringAt('$.error.Cause')) },
-      resultPath: '$.lambdaError',
+      parameters: { envelope: sfn.JsonPath.stringToJson(stringAt(state('error.Cause'))) },
+      resultPath: state('lambdaError'),
     });
     const keepMessage = new sfn.Pass(this, `Keep its message${label}`, {
-      parameters: { Error: stringAt('$.error.Error'), Cause: stringAt('$.lambdaError.envelope.errorMessage') },
-      resultPath: '$.error',
+      parameters: { Error: stringAt(state('error.Error')), Cause: stringAt(state('lambdaError.envelope.errorMessage')) },
+      resultPath: state('error'),
     });
     return new sfn.Choice(this, `Cause from a Lambda?${label}`)
       .when(
         // Node.js writes errorType first; other runtimes start with errorMessage.
         sfn.Condition.or(
-          sfn.Condition.stringMatches('$.error.Cause', '{"errorType":*"errorMessage":*'),
-          sfn.Condition.stringMatches('$.error.Cause', '{"errorMessage":*'),
+          sfn.Condition.stringMatches(state('error.Cause'), '{"errorType":*"errorMessage":*'),
+          sfn.Condition.stringMatches(state('error.Cause'), '{"errorMessage":*'),
         ),
         parse.next(keepMessage).next(next),
       )
       .otherwise(next);
-  }
-
-  private fail(id: string, error: string, causePath: string): sfn.Fail {
-    return new sfn.Fail(this, id, { error, causePath });
   }
 
   /**
@@ -364,7 +359,7 @@ export class ExperimentWorkflow extends Construct {
   private invoke(
     id: string,
     fn: lambda.IFunction,
-    options: { payload?: sfn.TaskInput; inputPath?: string; resultPath?: string },
+    options: { payload?: sfn.TaskInput; inputPath?: string; resultPath?: string; outputPath?: string },
   ): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: fn,
@@ -373,6 +368,7 @@ export class ExperimentWorkflow extends Construct {
       ...(options.payload && { payload: options.payload }),
       ...(options.inputPath && { inputPath: options.inputPath }),
       ...(options.resultPath && { resultPath: options.resultPath }),
+      ...(options.outputPath && { outputPath: options.outputPath }),
     });
     task.addRetry({
       errors: ['ThrottlingException', 'Lambda.TooManyRequestsException'],

@@ -27,7 +27,7 @@ describe('create-endpoint handler', () => {
         { Key: 'experiment:variant', Value: 'sharded' },
       ],
     });
-    expect(endpoint).toEqual({ status: 'Creating', polls: 0 });
+    expect(endpoint).toEqual({ status: 'Creating', polls: 0, next: 'wait' });
   });
 
   it('continues when a retry finds the endpoint this execution already created', async () => {
@@ -38,7 +38,7 @@ describe('create-endpoint handler', () => {
     // WHEN
     const endpoint = await handler(state);
     // THEN
-    expect(endpoint).toEqual({ status: 'Creating', polls: 0 });
+    expect(endpoint).toEqual({ status: 'Creating', polls: 0, next: 'wait' });
     expect(sagemakerMock).toHaveReceivedCommandWith(ListTagsCommand, { ResourceArn: endpointArn(state.variant.endpointName) });
   });
 

@@ -27,7 +27,7 @@ describe('describe-training handler', () => {
     // WHEN
     const training = await handler(variantState('sharded'));
     // THEN
-    expect(training).toEqual({ status: 'InProgress', secondaryStatus: 'Starting', polls: 1, finalMetrics: {} });
+    expect(training).toEqual({ status: 'InProgress', secondaryStatus: 'Starting', polls: 1, finalMetrics: {}, next: 'wait' });
   });
 
   it('returns the times, metrics and artifact of a completed job', async () => {
@@ -40,7 +40,7 @@ describe('describe-training handler', () => {
       FinalMetricDataList: [{ MetricName: 'validation:objective_loss', Value: 1.75 }],
       ModelArtifacts: { S3ModelArtifacts: ARTIFACT },
     });
-    const state = variantState('sharded', { training: { status: 'InProgress', polls: 4, finalMetrics: {} } });
+    const state = variantState('sharded', { training: { status: 'InProgress', polls: 4, finalMetrics: {}, next: 'wait' } });
     // WHEN
     const training = await handler(state);
     // THEN
@@ -48,6 +48,7 @@ describe('describe-training handler', () => {
       status: 'Completed',
       secondaryStatus: 'Completed',
       polls: 5,
+      next: 'continue',
       trainingTimeInSeconds: 300,
       billableTimeInSeconds: 290,
       finalMetrics: { 'validation:objective_loss': 1.75 },
@@ -55,44 +56,46 @@ describe('describe-training handler', () => {
     });
   });
 
-  it('puts the failure reason of a failed job in the message', async () => {
+  it('fails with TrainingJobFailed and the failure reason as the cause', async () => {
     // GIVEN
     sagemakerMock.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'Failed', FailureReason: 'AlgorithmError: feature_dim mismatch' });
     const state = variantState('replicated');
     // WHEN
     const training = await handler(state);
     // THEN
-    expect(training.message).toBe(`Training job ${state.variant.jobName} failed: AlgorithmError: feature_dim mismatch`);
+    expect(training).toMatchObject({ next: 'fail', error: 'TrainingJobFailed', cause: `Training job ${state.variant.jobName} failed: AlgorithmError: feature_dim mismatch` });
   });
 
-  it('says a stopped job was stopped', async () => {
+  it('fails with TrainingJobStopped, saying a stopped job was stopped', async () => {
     // GIVEN
     sagemakerMock.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'Stopped' });
     const state = variantState('replicated');
     // WHEN
     const training = await handler(state);
     // THEN
-    expect(training).toMatchObject({ status: 'Stopped', message: `Training job ${state.variant.jobName} was stopped before it completed` });
+    expect(training).toMatchObject({ status: 'Stopped', next: 'fail', error: 'TrainingJobStopped', cause: `Training job ${state.variant.jobName} was stopped before it completed` });
   });
 
-  it('stops waiting with a message when the job is still running at the poll bound', async () => {
+  it('fails with TrainingTimedOut when the job is still running at the poll bound', async () => {
     // GIVEN the plan allows (1800 + 7200) / 60 = 150 checks; this is the 150th
     sagemakerMock.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'InProgress' });
-    const state = variantState('sharded', { training: { status: 'InProgress', polls: 149, finalMetrics: {} } });
+    const state = variantState('sharded', { training: { status: 'InProgress', polls: 149, finalMetrics: {}, next: 'wait' } });
     // WHEN
     const training = await handler(state);
     // THEN
     expect(training.polls).toBe(150);
-    expect(training.message).toMatch(/is still InProgress after 150 checks; stopped waiting/);
+    expect(training).toMatchObject({ next: 'fail', error: 'TrainingTimedOut' });
+    expect(training.cause).toMatch(/is still InProgress after 150 checks; stopped waiting/);
   });
 
-  it('keeps waiting without a message one check before the bound', async () => {
+  it('keeps waiting without a cause one check before the bound', async () => {
     // GIVEN
     sagemakerMock.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'InProgress' });
-    const state = variantState('sharded', { training: { status: 'InProgress', polls: 148, finalMetrics: {} } });
+    const state = variantState('sharded', { training: { status: 'InProgress', polls: 148, finalMetrics: {}, next: 'wait' } });
     // WHEN
     const training = await handler(state);
     // THEN
-    expect(training).not.toHaveProperty('message');
+    expect(training.next).toBe('wait');
+    expect(training).not.toHaveProperty('cause');
   });
 });

@@ -2,8 +2,10 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, InvokeEndpointCommandInput, ModelError, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { VariantPlan } from '../../lambda/core/experiment/plan';
 import { combineEvaluations, EvaluateEndpointResult, RetryOptions } from '../../lambda/core/evaluation/endpoint-scoring';
-import { createEndpointScorer, handler } from '../../lambda/evaluate-endpoint';
+import { createEndpointScorer, EvaluateEndpointEvent, handler } from '../../lambda/evaluate-endpoint';
+import { variantState } from './variant-fixture';
 
 const s3 = mockClient(S3Client);
 const runtime = mockClient(SageMakerRuntimeClient);
@@ -24,7 +26,19 @@ function scoreFirstFeature(input: InvokeEndpointCommandInput): { Body: never } {
 
 const throttled = (): Error => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
 
-const EVENT = { endpointName: 'distributed-sharded', variantName: 'sharded', testKey: 'sagemaker/data_distribution_types/test/1984.csv', maxBatchBytes: 5_000_000, concurrency: 4 };
+const TEST_KEY = 'sagemaker/data_distribution_types/test/1984.csv';
+
+/** The sharded variant's branch once its endpoint is in service, with the variant's evaluation settings overridable. */
+function evaluationOf(variant: Partial<VariantPlan> = {}, range?: { start: number; end: number }): EvaluateEndpointEvent {
+  const state = variantState('sharded');
+  return {
+    variant: { ...state.variant, endpointName: 'distributed-sharded', evaluationBatchBytes: 5_000_000, evaluationConcurrency: 4, ...variant },
+    dataset: { ...state.dataset, testKey: TEST_KEY },
+    ...(range && { range }),
+  };
+}
+
+const EVENT = evaluationOf();
 
 beforeEach(() => {
   s3.reset();
@@ -39,7 +53,7 @@ describe('evaluate-endpoint handler', () => {
     // WHEN / THEN
     await expect(handler(EVENT)).rejects.toMatchObject({
       name: 'NoSuchKey',
-      message: `Evaluate endpoint: S3 GetObject s3://data-bucket/${EVENT.testKey} failed with HTTP 404 NoSuchKey: The specified key does not exist.`,
+      message: `Evaluate endpoint: S3 GetObject s3://data-bucket/${TEST_KEY} failed with HTTP 404 NoSuchKey: The specified key does not exist.`,
     });
   });
 
@@ -50,7 +64,7 @@ describe('evaluate-endpoint handler', () => {
     // WHEN
     await handler(EVENT);
     // THEN
-    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'data-bucket', Key: EVENT.testKey });
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'data-bucket', Key: TEST_KEY });
     expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 1);
     const input = runtime.commandCalls(InvokeEndpointCommand)[0].args[0].input;
     expect(input).toMatchObject({ EndpointName: 'distributed-sharded', ContentType: 'text/csv', Accept: 'application/json' });
@@ -75,7 +89,7 @@ describe('evaluate-endpoint handler', () => {
     s3.on(GetObjectCommand).resolves({ Body: objectBody(TEST_CSV) });
     runtime.on(InvokeEndpointCommand).callsFake(scoreFirstFeature);
     // WHEN
-    const result = await handler({ ...EVENT, maxBatchBytes: 6, concurrency: 1 });
+    const result = await handler(evaluationOf({ evaluationBatchBytes: 6, evaluationConcurrency: 1 }));
     // THEN
     const bodies = runtime.commandCalls(InvokeEndpointCommand).map((call) => Buffer.from(call.args[0].input.Body as Uint8Array).toString('utf8'));
     expect(bodies).toEqual(['1,0', '3,0', '0,0']);
@@ -88,7 +102,7 @@ describe('evaluate-endpoint handler', () => {
     s3.on(GetObjectCommand).resolves({ Body: objectBody(TEST_CSV.slice(5)) });
     runtime.on(InvokeEndpointCommand).callsFake(scoreFirstFeature);
     // WHEN
-    const result = await handler({ ...EVENT, range: { start: 6, end: 12 } });
+    const result = await handler(evaluationOf({}, { start: 6, end: 12 }));
     // THEN
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Range: 'bytes=5-' });
     expect(result).toMatchObject({ rowsScored: 1, sumSquaredError: 1, mse: 1 });
@@ -104,7 +118,7 @@ describe('evaluate-endpoint handler', () => {
 
   it('refuses a batch limit above 6 MiB before reading anything', async () => {
     // GIVEN / WHEN / THEN
-    await expect(handler({ ...EVENT, maxBatchBytes: 6_291_457 })).rejects.toThrow(/maxBatchBytes must be an integer from 1 to 6291456/);
+    await expect(handler(evaluationOf({ evaluationBatchBytes: 6_291_457 }))).rejects.toThrow(/maxBatchBytes must be an integer from 1 to 6291456/);
     expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 0);
   });
 
@@ -112,7 +126,7 @@ describe('evaluate-endpoint handler', () => {
     // GIVEN
     s3.on(GetObjectCommand).resolves({ Body: objectBody('') });
     // WHEN / THEN
-    await expect(handler(EVENT)).rejects.toThrow(`s3://data-bucket/${EVENT.testKey} has no test rows to score`);
+    await expect(handler(EVENT)).rejects.toThrow(`s3://data-bucket/${TEST_KEY} has no test rows to score`);
   });
 
   it('needs DATA_BUCKET', async () => {

@@ -1,7 +1,7 @@
 /** A deployed configuration and one execution's plan, as the workflow's first state produces them. */
 import { ExecutionPlan, planExecution } from '../../lambda/core/experiment/plan';
 import { ExperimentSettings, WORKSHOP_DEFAULTS } from '../../lambda/core/experiment/settings';
-import { VariantState } from '../../lambda/core/sagemaker/variant-state';
+import { VariantState } from '../../lambda/core/workflow/execution-state';
 
 export const IMAGE = '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1';
 export const STACK_NAME = 'DistributedTrainingExperiment';
@@ -10,6 +10,7 @@ export const ROLE_ARN = 'arn:aws:iam::123456789012:role/experiment-sagemaker-rol
 /** The training channels of a prepared dataset, as "Identify dataset" returns them. */
 export const DATASET_PREFIX = 'sagemaker/data_distribution_types/datasets/0123456789abcdef';
 export const CHANNELS = { train: `${DATASET_PREFIX}/train/`, validation: `${DATASET_PREFIX}/validation/` };
+export const TEST_KEY = `${DATASET_PREFIX}/test/1984.csv`;
 
 export const DEFAULTS: ExperimentSettings = {
   ...WORKSHOP_DEFAULTS,
@@ -32,5 +33,5 @@ export function variantState(variantName = 'sharded', extra: Partial<VariantStat
   const plan = planFor();
   const variant = plan.variants.find((candidate) => candidate.name === variantName);
   if (!variant) throw new Error(`no variant ${variantName} in the default plan`);
-  return { variant, settings: plan.settings, channels: CHANNELS, ...extra };
+  return { variant, dataset: { channels: CHANNELS, testKey: TEST_KEY }, ...extra };
 }

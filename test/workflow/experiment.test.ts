@@ -181,7 +181,7 @@ describe('the whole experiment, run locally from the synthesized definition', ()
 
     const run = await runWorkflow({});
 
-    expect(run.statesEntered).toContain('Training stopped');
+    expect(run.statesEntered).toContain('Training failed');
     expect(run.error?.name).toBe('TrainingJobStopped');
     expect(run.error?.message).toMatch(/Training job linear-replicated-\S+ was stopped/);
   });

@@ -5,6 +5,7 @@
  */
 import type { VariantResources } from './naming';
 import type { IdentifyDatasetRequest } from '../data/dataset';
+import type { ProfileEventCodesRequest } from '../data/data-preparation';
 import { GDELT_BUCKET, gdeltKey } from '../data/gdelt-source';
 import { reportPrefix } from '../shared/bucket-layout';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
@@ -16,7 +17,24 @@ const TRAINING_SLACK_SECONDS = 2 * 3600;
 /** Endpoint creation takes minutes, occasionally more than ten; an hour means something is wrong. */
 const ENDPOINT_CREATION_BOUND_SECONDS = 3600;
 
-export interface VariantPlan extends ResolvedVariant, ResourceNames {
+/** The settings a variant's tasks read, copied into each variant under the same names, so no task needs the rest. */
+export const VARIANT_SETTINGS = [
+  'imageUri',
+  'volumeSizeInGB',
+  'maxRuntimeInSeconds',
+  's3Prefix',
+  'endpointInstanceType',
+  'endpointInstanceCount',
+  'trainingPollSeconds',
+  'endpointPollSeconds',
+  'evaluationBatchBytes',
+  'evaluationConcurrency',
+] as const satisfies ReadonlyArray<keyof ExperimentSettings>;
+
+export type VariantSettingsCopy = Pick<ExperimentSettings, (typeof VARIANT_SETTINGS)[number]>;
+
+/** Everything one variant's tasks need, from the training job to the evaluation of its endpoint. */
+export interface VariantPlan extends ResolvedVariant, ResourceNames, VariantSettingsCopy {
   /** The execution that owns this variant's resources; a create that finds them tagged with it continues. */
   readonly executionArn: string;
   readonly tags: readonly Tag[];
@@ -30,7 +48,7 @@ export interface SourceObject {
 }
 
 export interface DataPlan {
-  readonly profile: { readonly source: SourceObject; readonly year: number; readonly dataPrefix: string; readonly maxMalformedShare: number };
+  readonly profile: ProfileEventCodesRequest;
   /** What "Identify dataset" names a dataset from, with the profile's codes and ETag. */
   readonly dataset: Omit<IdentifyDatasetRequest, 'profile'>;
 }
@@ -91,7 +109,9 @@ function dataPlan(settings: ExperimentSettings): DataPlan {
 /** @throws SettingsError naming every invalid or unknown key of the execution input. */
 export function planExecution(request: PlanRequest): ExecutionPlan {
   const settings = resolveSettings(request.defaults, withoutIgnoredKeys(request.input), 'execution input');
+  const copied = Object.fromEntries(VARIANT_SETTINGS.map((name) => [name, settings[name]])) as VariantSettingsCopy;
   const variants = settings.variants.map((variant): VariantPlan => ({
+    ...copied,
     ...resolveVariant(settings, variant),
     ...resourceNames(request.execution, variant.name),
     executionArn: request.execution.executionArn,

@@ -2,26 +2,19 @@
  * The experiment's report as data: per-variant training time, test accuracy and cost, the
  * time-vs-accuracy Pareto frontier, and a short factual verdict. Markdown and SVG render from it.
  */
+import type { VariantSummary } from '../workflow/execution-state';
 import { CostEstimate, HostingCostEstimate, hostingCost, trainingCost, validatePrices } from './cost';
 import { requireText } from '../shared/input-checks';
 
-export interface VariantInput {
-  readonly name: string;
-  readonly trainDistribution: string;
-  readonly instanceCount: number;
-  readonly instanceType: string;
-  readonly endpointInstanceType: string;
-  readonly endpointInstanceCount: number;
-  readonly jobName: string;
-  readonly endpointName: string;
-  readonly training: {
-    readonly trainingTimeInSeconds: number;
-    readonly billableTimeInSeconds: number;
-    readonly finalMetrics: Record<string, number>;
-  };
-  readonly evaluation: { readonly rowsScored: number; readonly mse: number | null; readonly mae: number | null };
-  readonly hosting: { readonly createdAt: string; readonly deletedAt?: string };
-}
+/** What the report reads of each variant's summary. */
+export type VariantInput = Pick<
+  VariantSummary,
+  'name' | 'trainDistribution' | 'instanceCount' | 'instanceType' | 'endpointInstanceType' | 'endpointInstanceCount' | 'jobName' | 'endpointName'
+> & {
+  readonly training: Omit<VariantSummary['training'], 'status'>;
+  readonly evaluation: Pick<NonNullable<VariantSummary['evaluation']>, 'rowsScored' | 'mse' | 'mae'>;
+  readonly hosting: Omit<VariantSummary['hosting'], 'status'>;
+};
 
 export interface ReportInput {
   readonly executionName: string;

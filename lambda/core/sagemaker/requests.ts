@@ -12,7 +12,6 @@ import type {
   TrainingInstanceType,
 } from '@aws-sdk/client-sagemaker';
 import type { DatasetLocation } from '../data/dataset';
-import type { ExperimentSettings } from '../experiment/settings';
 import type { VariantPlan } from '../experiment/plan';
 import { modelOutputPrefix } from '../shared/bucket-layout';
 
@@ -36,43 +35,41 @@ function channel(name: string, uri: string, distribution: 'FullyReplicated' | 'S
 }
 
 /** The channels are the dataset's prefixes: SageMaker reads every object below them, and they hold exactly its years. */
-export function trainingJobRequest(
-  variant: VariantPlan, settings: ExperimentSettings, deployment: Deployment, channels: DatasetLocation['channels'],
-): CreateTrainingJobCommandInput {
+export function trainingJobRequest(variant: VariantPlan, deployment: Deployment, channels: DatasetLocation['channels']): CreateTrainingJobCommandInput {
   return {
     TrainingJobName: variant.jobName,
-    AlgorithmSpecification: { TrainingImage: settings.imageUri, TrainingInputMode: 'File' },
+    AlgorithmSpecification: { TrainingImage: variant.imageUri, TrainingInputMode: 'File' },
     RoleArn: deployment.roleArn,
     InputDataConfig: [
       channel('train', dataUri(deployment, channels.train), variant.trainDistribution),
       channel('validation', dataUri(deployment, channels.validation), 'FullyReplicated'),
     ],
-    OutputDataConfig: { S3OutputPath: dataUri(deployment, modelOutputPrefix(settings.s3Prefix)) },
-    ResourceConfig: { InstanceCount: variant.instanceCount, InstanceType: variant.instanceType as TrainingInstanceType, VolumeSizeInGB: settings.volumeSizeInGB },
+    OutputDataConfig: { S3OutputPath: dataUri(deployment, modelOutputPrefix(variant.s3Prefix)) },
+    ResourceConfig: { InstanceCount: variant.instanceCount, InstanceType: variant.instanceType as TrainingInstanceType, VolumeSizeInGB: variant.volumeSizeInGB },
     HyperParameters: { ...variant.hyperparameters },
-    StoppingCondition: { MaxRuntimeInSeconds: settings.maxRuntimeInSeconds },
+    StoppingCondition: { MaxRuntimeInSeconds: variant.maxRuntimeInSeconds },
     Tags: [...variant.tags],
   };
 }
 
-export function modelRequest(variant: VariantPlan, settings: ExperimentSettings, deployment: Deployment, modelArtifact: string): CreateModelCommandInput {
+export function modelRequest(variant: VariantPlan, deployment: Deployment, modelArtifact: string): CreateModelCommandInput {
   return {
     ModelName: variant.modelName,
     ExecutionRoleArn: deployment.roleArn,
-    PrimaryContainer: { Image: settings.imageUri, ModelDataUrl: modelArtifact },
+    PrimaryContainer: { Image: variant.imageUri, ModelDataUrl: modelArtifact },
     Tags: [...variant.tags],
   };
 }
 
-export function endpointConfigRequest(variant: VariantPlan, settings: ExperimentSettings): CreateEndpointConfigCommandInput {
+export function endpointConfigRequest(variant: VariantPlan): CreateEndpointConfigCommandInput {
   return {
     EndpointConfigName: variant.endpointConfigName,
     ProductionVariants: [
       {
         VariantName: 'AllTraffic',
         ModelName: variant.modelName,
-        InitialInstanceCount: settings.endpointInstanceCount,
-        InstanceType: settings.endpointInstanceType as ProductionVariantInstanceType,
+        InitialInstanceCount: variant.endpointInstanceCount,
+        InstanceType: variant.endpointInstanceType as ProductionVariantInstanceType,
         InitialVariantWeight: 1,
       },
     ],

@@ -1,45 +1,61 @@
 /**
- * The state one variant's branch of the workflow carries, and the pure summaries of SageMaker's describe
- * responses that the branch's Choice states test.
+ * The training job's and the endpoint's state in one variant's branch of the workflow: pure summaries of SageMaker's
+ * describe responses, each with the decision the branch's one Choice state follows.
  */
 import type { DescribeEndpointCommandOutput, DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
-import type { DatasetLocation } from '../data/dataset';
-import type { VariantPlan } from '../experiment/plan';
-import type { ExperimentSettings } from '../experiment/settings';
 
-export interface TrainingStatus {
+/**
+ * What a variant's branch does after a describe: poll again, go on, or fail with a named error (the one the console
+ * shows) and a cause a person reads. The branch's Choice tests `next` alone.
+ */
+export interface Decision {
+  readonly next: 'wait' | 'continue' | 'fail';
+  /** With `fail`: the error the execution fails with. */
+  readonly error?: VariantFailure;
+  /** With `fail`: why, in words a person reads in the console. */
+  readonly cause?: string;
+}
+
+export type VariantFailure = 'TrainingJobFailed' | 'TrainingJobStopped' | 'TrainingTimedOut' | 'EndpointFailed' | 'EndpointTimedOut';
+
+export interface TrainingStatus extends Decision {
   /** SageMaker's TrainingJobStatus: InProgress, Completed, Failed, Stopping, Stopped. */
   readonly status: string;
   readonly secondaryStatus?: string;
   readonly polls: number;
-  /** Set when the branch must stop: why, in words a person reads in the console. */
-  readonly message?: string;
   readonly trainingTimeInSeconds?: number;
   readonly billableTimeInSeconds?: number;
   readonly finalMetrics: Record<string, number>;
   readonly modelArtifact?: string;
 }
 
-export interface EndpointStatus {
+export interface EndpointStatus extends Decision {
   /** SageMaker's EndpointStatus: Creating, InService, Failed, ... */
   readonly status: string;
   readonly polls: number;
-  readonly message?: string;
   readonly createdAt?: string;
 }
 
-export interface VariantState {
-  readonly variant: VariantPlan;
-  readonly settings: ExperimentSettings;
-  /** The prepared dataset's training channels. */
-  readonly channels: DatasetLocation['channels'];
-  readonly training?: TrainingStatus;
-  readonly endpoint?: EndpointStatus;
-}
-
 /** What a new training job or endpoint looks like before its first describe. */
-export const STARTED_TRAINING: TrainingStatus = { status: 'InProgress', polls: 0, finalMetrics: {} };
-export const STARTED_ENDPOINT: EndpointStatus = { status: 'Creating', polls: 0 };
+export const STARTED_TRAINING: TrainingStatus = { status: 'InProgress', polls: 0, finalMetrics: {}, next: 'wait' };
+export const STARTED_ENDPOINT: EndpointStatus = { status: 'Creating', polls: 0, next: 'wait' };
+
+const fail = (error: VariantFailure, cause: string): Decision => ({ next: 'fail', error, cause });
+
+function trainingDecision(jobName: string, status: string, failureReason: string | undefined, polls: number, maxPolls: number): Decision {
+  if (status === 'Completed') return { next: 'continue' };
+  if (status === 'Failed') return fail('TrainingJobFailed', `Training job ${jobName} failed: ${failureReason ?? 'SageMaker gave no reason'}`);
+  if (status === 'Stopped') {
+    return fail('TrainingJobStopped', `Training job ${jobName} was stopped${failureReason ? `: ${failureReason}` : ' before it completed'}`);
+  }
+  if (polls >= maxPolls) {
+    return fail(
+      'TrainingTimedOut',
+      `Training job ${jobName} is still ${status} after ${polls} checks; stopped waiting (raise maxRuntimeInSeconds if the job needs longer)`,
+    );
+  }
+  return { next: 'wait' };
+}
 
 export function summarizeTraining(
   jobName: string,
@@ -56,22 +72,23 @@ export function summarizeTraining(
   const finalMetrics = Object.fromEntries(
     (response.FinalMetricDataList ?? []).filter((metric) => metric.MetricName && metric.Value !== undefined).map((metric) => [metric.MetricName!, metric.Value!]),
   );
-  let message: string | undefined;
-  if (status === 'Failed') message = `Training job ${jobName} failed: ${response.FailureReason ?? 'SageMaker gave no reason'}`;
-  else if (status === 'Stopped') message = `Training job ${jobName} was stopped${response.FailureReason ? `: ${response.FailureReason}` : ' before it completed'}`;
-  else if (status !== 'Completed' && polls >= maxPolls) {
-    message = `Training job ${jobName} is still ${status} after ${polls} checks; stopped waiting (raise maxRuntimeInSeconds if the job needs longer)`;
-  }
   return {
     status,
     polls,
     finalMetrics,
+    ...trainingDecision(jobName, status, response.FailureReason, polls, maxPolls),
     ...(response.SecondaryStatus && { secondaryStatus: response.SecondaryStatus }),
-    ...(message && { message }),
     ...(response.TrainingTimeInSeconds !== undefined && { trainingTimeInSeconds: response.TrainingTimeInSeconds }),
     ...(response.BillableTimeInSeconds !== undefined && { billableTimeInSeconds: response.BillableTimeInSeconds }),
     ...(response.ModelArtifacts?.S3ModelArtifacts && { modelArtifact: response.ModelArtifacts.S3ModelArtifacts }),
   };
+}
+
+function endpointDecision(endpointName: string, status: string, failureReason: string | undefined, polls: number, maxPolls: number): Decision {
+  if (status === 'InService') return { next: 'continue' };
+  if (status === 'Failed') return fail('EndpointFailed', `Endpoint ${endpointName} failed: ${failureReason ?? 'SageMaker gave no reason'}`);
+  if (polls >= maxPolls) return fail('EndpointTimedOut', `Endpoint ${endpointName} is still ${status} after ${polls} checks; stopped waiting`);
+  return { next: 'wait' };
 }
 
 export function summarizeEndpoint(
@@ -81,13 +98,10 @@ export function summarizeEndpoint(
   maxPolls: number,
 ): EndpointStatus {
   const status = response.EndpointStatus ?? 'Unknown';
-  let message: string | undefined;
-  if (status === 'Failed') message = `Endpoint ${endpointName} failed: ${response.FailureReason ?? 'SageMaker gave no reason'}`;
-  else if (status !== 'InService' && polls >= maxPolls) message = `Endpoint ${endpointName} is still ${status} after ${polls} checks; stopped waiting`;
   return {
     status,
     polls,
-    ...(message && { message }),
+    ...endpointDecision(endpointName, status, response.FailureReason, polls, maxPolls),
     ...(response.CreationTime && { createdAt: response.CreationTime.toISOString() }),
   };
 }

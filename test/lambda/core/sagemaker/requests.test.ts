@@ -16,7 +16,7 @@ describe('trainingJobRequest', () => {
     const plan = planFor({});
     const replicated = plan.variants[0];
     // WHEN
-    const request = trainingJobRequest(replicated, plan.settings, DEPLOYMENT, CHANNELS);
+    const request = trainingJobRequest(replicated, DEPLOYMENT, CHANNELS);
     // THEN
     expect(request).toEqual({
       TrainingJobName: replicated.jobName,
@@ -72,7 +72,7 @@ describe('trainingJobRequest', () => {
     const plan = planFor({});
     const sharded = plan.variants[1];
     // WHEN
-    const request = trainingJobRequest(sharded, plan.settings, DEPLOYMENT, CHANNELS);
+    const request = trainingJobRequest(sharded, DEPLOYMENT, CHANNELS);
     // THEN
     expect(request).toEqual({
       TrainingJobName: sharded.jobName,
@@ -127,7 +127,7 @@ describe('trainingJobRequest', () => {
     // GIVEN
     const plan = planFor({});
     // WHEN
-    const request = trainingJobRequest(plan.variants[1], plan.settings, DEPLOYMENT, CHANNELS);
+    const request = trainingJobRequest(plan.variants[1], DEPLOYMENT, CHANNELS);
     // THEN
     for (const channel of request.InputDataConfig ?? []) expect(channel).not.toHaveProperty('ContentType');
   });
@@ -140,7 +140,7 @@ describe('trainingJobRequest', () => {
       variants: [{ name: 'more-epochs', trainDistribution: 'ShardedByS3Key', instanceCount: 4, instanceType: 'ml.c5.2xlarge', hyperparameters: { epochs: 6 } }],
     });
     // WHEN
-    const request = trainingJobRequest(plan.variants[0], plan.settings, DEPLOYMENT, CHANNELS);
+    const request = trainingJobRequest(plan.variants[0], DEPLOYMENT, CHANNELS);
     // THEN
     expect(request.ResourceConfig).toEqual({ InstanceCount: 4, InstanceType: 'ml.c5.2xlarge', VolumeSizeInGB: 30 });
     expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 3600 });
@@ -155,7 +155,7 @@ describe('modelRequest', () => {
     const plan = planFor({});
     const sharded = plan.variants[1];
     // WHEN
-    const request = modelRequest(sharded, plan.settings, DEPLOYMENT, ARTIFACT);
+    const request = modelRequest(sharded, DEPLOYMENT, ARTIFACT);
     // THEN
     expect(request).toEqual({
       ModelName: sharded.modelName,
@@ -172,7 +172,7 @@ describe('endpointConfigRequest', () => {
     const plan = planFor({});
     const sharded = plan.variants[1];
     // WHEN
-    const request = endpointConfigRequest(sharded, plan.settings);
+    const request = endpointConfigRequest(sharded);
     // THEN
     expect(request).toEqual({
       EndpointConfigName: sharded.endpointConfigName,
@@ -187,7 +187,7 @@ describe('endpointConfigRequest', () => {
     // GIVEN
     const plan = planFor({ endpointInstanceType: 'ml.m5.xlarge', endpointInstanceCount: 2 });
     // WHEN
-    const request = endpointConfigRequest(plan.variants[0], plan.settings);
+    const request = endpointConfigRequest(plan.variants[0]);
     // THEN
     expect(request.ProductionVariants?.[0]).toMatchObject({ InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 2 });
   });

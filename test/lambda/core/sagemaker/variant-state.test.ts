@@ -16,7 +16,7 @@ const JOB = 'linear-sharded-20261128-155328-0a1b2c3d';
 const ARTIFACT = `s3://bucket/sagemaker/data_distribution_types/${JOB}/output/model.tar.gz`;
 
 describe('summarizeTraining', () => {
-  it('keeps the times, final metrics and artifact of a completed job, with no message', () => {
+  it('keeps the times, final metrics and artifact of a completed job, and goes on', () => {
     // GIVEN
     const response = {
       TrainingJobStatus: 'Completed' as const,
@@ -40,6 +40,7 @@ describe('summarizeTraining', () => {
       billableTimeInSeconds: 398,
       finalMetrics: { 'validation:mse': 12.5, 'train:objective_loss:final': 2.25 },
       modelArtifact: ARTIFACT,
+      next: 'continue',
     });
   });
 
@@ -50,48 +51,50 @@ describe('summarizeTraining', () => {
     expect(summarizeTraining(JOB, training(response), 1, 150).finalMetrics).toEqual({});
   });
 
-  it('says why a failed job failed', () => {
+  it('fails a failed job with TrainingJobFailed, saying why', () => {
     // GIVEN
     const response = { TrainingJobStatus: 'Failed' as const, FailureReason: 'ClientError: Unable to read data channel train' };
     // WHEN
     const summary = summarizeTraining(JOB, training(response), 3, 150);
     // THEN
-    expect(summary.message).toBe(`Training job ${JOB} failed: ClientError: Unable to read data channel train`);
+    expect(summary).toMatchObject({ next: 'fail', error: 'TrainingJobFailed' });
+    expect(summary.cause).toBe(`Training job ${JOB} failed: ClientError: Unable to read data channel train`);
   });
 
   it('says SageMaker gave no reason when a failed job has none', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'Failed' }), 3, 150);
     // THEN
-    expect(summary.message).toBe(`Training job ${JOB} failed: SageMaker gave no reason`);
+    expect(summary.cause).toBe(`Training job ${JOB} failed: SageMaker gave no reason`);
   });
 
-  it('says a stopped job was stopped', () => {
+  it('fails a stopped job with TrainingJobStopped, saying it was stopped', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'Stopped' }), 3, 150);
     // THEN
-    expect(summary).toMatchObject({ status: 'Stopped', message: `Training job ${JOB} was stopped before it completed` });
+    expect(summary).toMatchObject({ status: 'Stopped', next: 'fail', error: 'TrainingJobStopped', cause: `Training job ${JOB} was stopped before it completed` });
   });
 
   it('gives the reason of a job stopped for running too long', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'Stopped', FailureReason: 'MaxRuntimeExceeded' }), 3, 150);
     // THEN
-    expect(summary.message).toBe(`Training job ${JOB} was stopped: MaxRuntimeExceeded`);
+    expect(summary.cause).toBe(`Training job ${JOB} was stopped: MaxRuntimeExceeded`);
   });
 
-  it('keeps waiting, without a message, while a job runs within the poll bound', () => {
+  it('keeps waiting, without a cause, while a job runs within the poll bound', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'InProgress', SecondaryStatus: 'Training' }), 149, 150);
     // THEN
-    expect(summary).toEqual({ status: 'InProgress', secondaryStatus: 'Training', polls: 149, finalMetrics: {} });
+    expect(summary).toEqual({ status: 'InProgress', secondaryStatus: 'Training', polls: 149, finalMetrics: {}, next: 'wait' });
   });
 
-  it('stops waiting, with a message, once a running job reaches the poll bound', () => {
+  it('fails with TrainingTimedOut once a running job reaches the poll bound', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'InProgress' }), 150, 150);
     // THEN
-    expect(summary.message).toBe(
+    expect(summary).toMatchObject({ next: 'fail', error: 'TrainingTimedOut' });
+    expect(summary.cause).toBe(
       `Training job ${JOB} is still InProgress after 150 checks; stopped waiting (raise maxRuntimeInSeconds if the job needs longer)`,
     );
   });
@@ -100,14 +103,15 @@ describe('summarizeTraining', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'Stopping' }), 150, 150);
     // THEN
-    expect(summary.message).toMatch(/is still Stopping after 150 checks/);
+    expect(summary.cause).toMatch(/is still Stopping after 150 checks/);
   });
 
-  it('gives no message for a job that completes on the last allowed poll', () => {
+  it('goes on, without a cause, for a job that completes on the last allowed poll', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'Completed', ModelArtifacts: { S3ModelArtifacts: ARTIFACT } }), 150, 150);
     // THEN
-    expect(summary).not.toHaveProperty('message');
+    expect(summary.next).toBe('continue');
+    expect(summary).not.toHaveProperty('cause');
   });
 
   it('reports an answer without a status as Unknown', () => {
@@ -119,36 +123,36 @@ describe('summarizeTraining', () => {
 describe('summarizeEndpoint', () => {
   const ENDPOINT = JOB;
 
-  it('reports an endpoint in service with its creation time and no message', () => {
+  it('reports an endpoint in service with its creation time, and goes on', () => {
     // GIVEN / WHEN
     const summary = summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'InService', CreationTime: new Date('2026-11-28T16:10:00.000Z') }), 12, 120);
     // THEN
-    expect(summary).toEqual({ status: 'InService', polls: 12, createdAt: '2026-11-28T16:10:00.000Z' });
+    expect(summary).toEqual({ status: 'InService', polls: 12, createdAt: '2026-11-28T16:10:00.000Z', next: 'continue' });
   });
 
-  it('keeps waiting, without a message, while an endpoint is being created within the bound', () => {
+  it('keeps waiting, without a cause, while an endpoint is being created within the bound', () => {
     // GIVEN / WHEN
     const summary = summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'Creating' }), 119, 120);
     // THEN
-    expect(summary).toEqual({ status: 'Creating', polls: 119 });
+    expect(summary).toEqual({ status: 'Creating', polls: 119, next: 'wait' });
   });
 
-  it('says why a failed endpoint failed', () => {
+  it('fails a failed endpoint with EndpointFailed, saying why', () => {
     // GIVEN / WHEN
     const summary = summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'Failed', FailureReason: 'Image pull failed' }), 4, 120);
     // THEN
-    expect(summary.message).toBe(`Endpoint ${ENDPOINT} failed: Image pull failed`);
+    expect(summary).toMatchObject({ next: 'fail', error: 'EndpointFailed', cause: `Endpoint ${ENDPOINT} failed: Image pull failed` });
   });
 
   it('says SageMaker gave no reason when a failed endpoint has none', () => {
     // GIVEN / WHEN / THEN
-    expect(summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'Failed' }), 4, 120).message).toBe(`Endpoint ${ENDPOINT} failed: SageMaker gave no reason`);
+    expect(summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'Failed' }), 4, 120).cause).toBe(`Endpoint ${ENDPOINT} failed: SageMaker gave no reason`);
   });
 
-  it('stops waiting, with a message, once a creating endpoint reaches the poll bound', () => {
+  it('fails with EndpointTimedOut once a creating endpoint reaches the poll bound', () => {
     // GIVEN / WHEN
     const summary = summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'Creating' }), 120, 120);
     // THEN
-    expect(summary.message).toBe(`Endpoint ${ENDPOINT} is still Creating after 120 checks; stopped waiting`);
+    expect(summary).toMatchObject({ next: 'fail', error: 'EndpointTimedOut', cause: `Endpoint ${ENDPOINT} is still Creating after 120 checks; stopped waiting` });
   });
 });

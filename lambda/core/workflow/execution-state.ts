@@ -1,0 +1,101 @@
+/**
+ * The JSON the experiment's state machine carries from state to state, typed once for both sides: the workflow
+ * definition names its fields through `fieldPath`, so a renamed field fails the build there as it does in the
+ * handlers that read or return it.
+ */
+import type { ExecutionCleanUpResult } from '../cleanup/cleanup';
+import type { DatasetLocation, IdentifiedDataset } from '../data/dataset';
+import type { PrepareYearResult, ProfileEventCodesResult } from '../data/data-preparation';
+import type { EvaluateEndpointResult } from '../evaluation/endpoint-scoring';
+import type { ExecutionPlan, VariantPlan } from '../experiment/plan';
+import type { PreflightResult } from '../preflight/preflight';
+import type { EndpointStatus, TrainingStatus } from '../sagemaker/variant-state';
+
+/** What Step Functions puts at a Catch's result path, and what a Fail state reads. */
+export interface StateError {
+  readonly Error: string;
+  readonly Cause: string;
+}
+
+/** The clean-up loop's state: the pass count before the first pass, the clean-up's result after each. */
+export type CleanUpState = Partial<ExecutionCleanUpResult> & { readonly attempt: number };
+
+/** The execution's state: the plan, then each stage's result under its own field, in the order they run. */
+export interface ExecutionState extends ExecutionPlan {
+  readonly preflight?: PreflightResult;
+  readonly prepared?: { readonly profile: ProfileEventCodesResult; readonly years?: readonly PrepareYearResult[] };
+  readonly dataset?: IdentifiedDataset;
+  /** One per variant, in the plan's order, once its endpoint is in service. */
+  readonly results?: readonly VariantState[];
+  readonly evaluated?: readonly VariantSummary[];
+  readonly cleanup?: CleanUpState;
+  /** The report's verdict and where it is. */
+  readonly report?: { readonly summary: string; readonly uris: Readonly<Record<string, string>> };
+  readonly error?: StateError;
+  /** A clean-up that failed after the experiment did; kept beside the experiment's own error. */
+  readonly cleanupError?: StateError;
+  /** A Lambda error's cause, parsed: Lambda's JSON envelope. */
+  readonly lambdaError?: { readonly envelope: { readonly errorMessage: string } };
+}
+
+/** The part of the dataset a variant trains on and is scored against: known only once the dataset is identified. */
+export type VariantDataset = Pick<DatasetLocation, 'channels' | 'testKey'>;
+
+/** One variant's branch: its plan, its data, what SageMaker has answered so far, and its summary once hosted. */
+export interface VariantState {
+  readonly variant: VariantPlan;
+  readonly dataset: VariantDataset;
+  readonly training?: TrainingStatus;
+  readonly endpoint?: EndpointStatus;
+  readonly summary?: VariantSummary;
+}
+
+/** What the execution output and the report list per variant. */
+export interface VariantSummary {
+  readonly name: string;
+  readonly trainDistribution: string;
+  readonly instanceCount: number;
+  readonly instanceType: string;
+  readonly hyperparameters: Readonly<Record<string, string>>;
+  readonly endpointInstanceType: string;
+  readonly endpointInstanceCount: number;
+  readonly jobName: string;
+  readonly modelName: string;
+  readonly endpointConfigName: string;
+  readonly endpointName: string;
+  readonly training: {
+    readonly status: string;
+    readonly trainingTimeInSeconds: number;
+    readonly billableTimeInSeconds: number;
+    readonly finalMetrics: Readonly<Record<string, number>>;
+  };
+  readonly hosting: { readonly status: string; readonly createdAt: string; readonly deletedAt?: string };
+  /** Added once the endpoint has been scored. */
+  readonly evaluation?: EvaluateEndpointResult;
+}
+
+type Levels = [never, 0, 1, 2, 3, 4, 5];
+
+/** Every dotted path to a field of T (lists end a path: their items are reached by a Map state, not by a path). */
+export type FieldPath<T, Depth extends number = 5> = [Depth] extends [never]
+  ? never
+  : T extends readonly unknown[]
+    ? never
+    : T extends object
+      ? {
+          [K in Extract<keyof T, string>]-?: NonNullable<T[K]> extends readonly unknown[]
+            ? K
+            : NonNullable<T[K]> extends object
+              ? K | `${K}.${FieldPath<NonNullable<T[K]>, Levels[Depth]>}`
+              : K;
+        }[Extract<keyof T, string>]
+      : never;
+
+/** A JsonPath to a field of the state T, checked by the compiler: `fieldPath<ExecutionState>()('settings.keepModels')`. */
+export const fieldPath =
+  <T>() =>
+  (path: FieldPath<T>): string =>
+    `$.${path}`;
+
+/** A Task payload or Pass state's parameters that build a T: each field a JsonPath or a value, none missing or extra. */
+export type Fields<T> = { readonly [K in keyof T]: unknown };
