@@ -39,8 +39,15 @@ async function writeTestCsv(path: string, rows: number): Promise<void> {
   for (let i = 0; i < rows; i++) {
     const oneHot = Array.from({ length: 20 }, () => '0');
     oneHot[Math.floor(random() * 20)] = '1';
-    const fields = [(random() * 20 - 10).toFixed(6), String(1 + Math.floor(random() * 40)),
-      coordinate(90), coordinate(180), coordinate(90), coordinate(180), ...oneHot];
+    const fields = [
+      (random() * 20 - 10).toFixed(6),
+      String(1 + Math.floor(random() * 40)),
+      coordinate(90),
+      coordinate(180),
+      coordinate(90),
+      coordinate(180),
+      ...oneHot,
+    ];
     buffered.push(fields.join(','));
     if (buffered.length === 10_000 || i === rows - 1) {
       if (!out.write(`${buffered.join('\n')}\n`)) await once(out, 'drain');
@@ -54,13 +61,21 @@ async function writeTestCsv(path: string, rows: number): Promise<void> {
 /** Answers like Linear Learner (`{"predictions":[{"score":x},...]}`), instantly; the client still parses the JSON. */
 async function fakeEndpoint(batch: ScorableBatch): Promise<number[]> {
   // The score depends on the row only (0.1 x NumArticles), so any batching gives the same metrics.
-  const scores = batch.body.toString('latin1').split('\n').map((row) => 0.1 * parseInt(row, 10));
+  const scores = batch.body
+    .toString('latin1')
+    .split('\n')
+    .map((row) => 0.1 * parseInt(row, 10));
   const response = `{"predictions":[${scores.map((score) => `{"score":${score}}`).join(',')}]}`;
   await new Promise<void>((resolve) => setImmediate(resolve));
   return parsePredictions('fake-endpoint', batch, Buffer.from(response));
 }
 
-async function evaluate(path: string, maxBatchBytes: number, concurrency: number, range?: { start: number; end: number }): Promise<ErrorSums> {
+async function evaluate(
+  path: string,
+  maxBatchBytes: number,
+  concurrency: number,
+  range?: { start: number; end: number },
+): Promise<ErrorSums> {
   const readStart = readStartFor(range);
   // 64 KiB chunks, about what an S3 GetObject stream delivers.
   const chunks = createReadStream(path, { start: readStart, highWaterMark: 64 * 1024 });
@@ -100,19 +115,32 @@ async function main(): Promise<void> {
     for (let i = 0; i < parts; i++) partSums.push(await evaluate(path, maxBatchBytes, concurrency, { start: cuts[i], end: cuts[i + 1] }));
     const combined = toMetrics(combineSums(partSums));
 
-    console.log(JSON.stringify({
-      file: { rows, bytes: size, size: mib(size), bytesPerRow: Number((size / rows).toFixed(1)) },
-      settings: { maxBatchBytes, concurrency },
-      wholeFile: { seconds: Number(seconds.toFixed(2)), rowsScored: whole.rowsScored, batches: whole.batches, mse: whole.mse, mae: whole.mae },
-      memory: { rssBeforeEvaluation: mib(rssBefore), peakRss: mib(peakRss) },
-      fourRanges: {
-        rowsScored: combined.rowsScored,
-        batches: combined.batches,
-        sameRows: combined.rowsScored === whole.rowsScored,
-        mseDifference: Math.abs((combined.mse ?? 0) - (whole.mse ?? 0)),
-      },
-    }, null, 2));
-    if (combined.rowsScored !== rows || whole.rowsScored !== rows) throw new Error(`expected ${rows} rows scored, got ${whole.rowsScored} and ${combined.rowsScored}`);
+    console.log(
+      JSON.stringify(
+        {
+          file: { rows, bytes: size, size: mib(size), bytesPerRow: Number((size / rows).toFixed(1)) },
+          settings: { maxBatchBytes, concurrency },
+          wholeFile: {
+            seconds: Number(seconds.toFixed(2)),
+            rowsScored: whole.rowsScored,
+            batches: whole.batches,
+            mse: whole.mse,
+            mae: whole.mae,
+          },
+          memory: { rssBeforeEvaluation: mib(rssBefore), peakRss: mib(peakRss) },
+          fourRanges: {
+            rowsScored: combined.rowsScored,
+            batches: combined.batches,
+            sameRows: combined.rowsScored === whole.rowsScored,
+            mseDifference: Math.abs((combined.mse ?? 0) - (whole.mse ?? 0)),
+          },
+        },
+        null,
+        2,
+      ),
+    );
+    if (combined.rowsScored !== rows || whole.rowsScored !== rows)
+      throw new Error(`expected ${rows} rows scored, got ${whole.rowsScored} and ${combined.rowsScored}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,13 +17,18 @@ function discard(): Writable {
 async function main(file: string): Promise<void> {
   const codes = selectTopEventCodes((await profileStream(createReadStream(FIXTURE))).codeCounts);
   const started = process.hrtime.bigint();
-  const counts = await featurizeStream(createReadStream(file, { highWaterMark: 1024 * 1024 }),
-    { train: discard(), validation: discard() }, { codes, kind: 'train', validationPercent: 10 });
+  const counts = await featurizeStream(
+    createReadStream(file, { highWaterMark: 1024 * 1024 }),
+    { train: discard(), validation: discard() },
+    { codes, kind: 'train', validationPercent: 10 },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const megabytes = statSync(file).size / 1e6;
-  console.log(`${megabytes.toFixed(0)} MB in ${seconds.toFixed(2)} s: ${(megabytes / seconds).toFixed(0)} MB/s, `
-    + `${(counts.read / seconds / 1e6).toFixed(2)} M rows/s, ${(1e6 * seconds / counts.read).toFixed(3)} µs/row, `
-    + `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log(
+    `${megabytes.toFixed(0)} MB in ${seconds.toFixed(2)} s: ${(megabytes / seconds).toFixed(0)} MB/s, ` +
+      `${(counts.read / seconds / 1e6).toFixed(2)} M rows/s, ${((1e6 * seconds) / counts.read).toFixed(3)} µs/row, ` +
+      `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  );
   console.log(JSON.stringify(counts));
 }
 

@@ -26,7 +26,15 @@ const BUNDLE = path.join(BENCH_DIR, 'featurize-bench.js');
 
 /** Bundles this file (featurizer and ceiling alike) the way NodejsFunction bundles a handler. */
 function bundleForMeasurement(): void {
-  buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node22', outfile: BUNDLE, external: ['esbuild'], logLevel: 'warning' });
+  buildSync({
+    entryPoints: [__filename],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    outfile: BUNDLE,
+    external: ['esbuild'],
+    logLevel: 'warning',
+  });
 }
 
 interface Measurement {
@@ -48,7 +56,10 @@ function parseSize(text: string): number {
 async function generate(file: string, bytes: number): Promise<void> {
   if (existsSync(file) && statSync(file).size >= bytes) return;
   mkdirSync(path.dirname(file), { recursive: true });
-  const rows = readFileSync(FIXTURE, 'utf8').split('\n').filter((line) => line !== '').map((line) => line.split('\t'));
+  const rows = readFileSync(FIXTURE, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.split('\t'));
   const out = createWriteStream(`${file}.partial`);
   let written = 0;
   let id = 1;
@@ -132,8 +143,11 @@ async function measure(mode: string, file: string): Promise<Measurement> {
     // Codes from the fixture (as the first year's profile would give), outside the timed part.
     const codes = selectTopEventCodes((await profileStream(createReadStream(FIXTURE))).codeCounts);
     started = process.hrtime.bigint();
-    const counts = await featurizeStream(createReadStream(file, { highWaterMark: READ_CHUNK_BYTES }),
-      { train: discard(), validation: discard() }, { codes, kind: 'train', validationPercent: 10 });
+    const counts = await featurizeStream(
+      createReadStream(file, { highWaterMark: READ_CHUNK_BYTES }),
+      { train: discard(), validation: discard() },
+      { codes, kind: 'train', validationPercent: 10 },
+    );
     rows = counts.read;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -151,9 +165,11 @@ function inChild(mode: string, file: string): Promise<Measurement> {
 
 function report(measurement: Measurement): string {
   const megabytes = measurement.bytes / 1e6;
-  return `${measurement.mode.padEnd(10)} ${(megabytes).toFixed(0).padStart(6)} MB  ${measurement.seconds.toFixed(2).padStart(7)} s  `
-    + `${(megabytes / measurement.seconds).toFixed(0).padStart(5)} MB/s  ${(measurement.rows / measurement.seconds / 1e6).toFixed(2)} M rows/s  `
-    + `peak RSS ${measurement.peakRssMB.toFixed(0)} MB`;
+  return (
+    `${measurement.mode.padEnd(10)} ${megabytes.toFixed(0).padStart(6)} MB  ${measurement.seconds.toFixed(2).padStart(7)} s  ` +
+    `${(megabytes / measurement.seconds).toFixed(0).padStart(5)} MB/s  ${(measurement.rows / measurement.seconds / 1e6).toFixed(2)} M rows/s  ` +
+    `peak RSS ${measurement.peakRssMB.toFixed(0)} MB`
+  );
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -162,7 +178,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const sizeIndex = argv.indexOf('--size');
-  const size = parseSize(sizeIndex >= 0 ? argv[sizeIndex + 1] ?? '' : '1GB');
+  const size = parseSize(sizeIndex >= 0 ? (argv[sizeIndex + 1] ?? '') : '1GB');
   const smallSize = parseSize('100MB');
   const file = path.join(BENCH_DIR, `gdelt-${size}.tsv`);
   const smallFile = path.join(BENCH_DIR, `gdelt-${smallSize}.tsv`);
@@ -180,13 +196,20 @@ async function main(argv: string[]): Promise<void> {
   for (const measurement of [...runs, small]) console.log(report(measurement));
   const fastest = (mode: string): Measurement =>
     runs.filter((run) => run.mode === mode).reduce((best, run) => (run.seconds < best.seconds ? run : best));
-  const featurize = { ...fastest('featurize'), peakRssMB: Math.max(...runs.filter((run) => run.mode === 'featurize').map((run) => run.peakRssMB)) };
+  const featurize = {
+    ...fastest('featurize'),
+    peakRssMB: Math.max(...runs.filter((run) => run.mode === 'featurize').map((run) => run.peakRssMB)),
+  };
   const ceiling = fastest('ceiling');
-  const ratio = (featurize.bytes / featurize.seconds) / (ceiling.bytes / ceiling.seconds);
-  console.log(`fastest of ${repeats}: featurize ${(featurize.bytes / 1e6 / featurize.seconds).toFixed(0)} MB/s, ceiling ${(ceiling.bytes / 1e6 / ceiling.seconds).toFixed(0)} MB/s`);
+  const ratio = featurize.bytes / featurize.seconds / (ceiling.bytes / ceiling.seconds);
+  console.log(
+    `fastest of ${repeats}: featurize ${(featurize.bytes / 1e6 / featurize.seconds).toFixed(0)} MB/s, ceiling ${(ceiling.bytes / 1e6 / ceiling.seconds).toFixed(0)} MB/s`,
+  );
   console.log(`featurize / ceiling: ${(ratio * 100).toFixed(0)}% (goal >= 50%)`);
-  console.log(`peak RSS: ${small.peakRssMB.toFixed(0)} MB at ${(small.bytes / 1e6).toFixed(0)} MB, `
-    + `${featurize.peakRssMB.toFixed(0)} MB at ${(featurize.bytes / 1e6).toFixed(0)} MB (goal < 200 MB and flat)`);
+  console.log(
+    `peak RSS: ${small.peakRssMB.toFixed(0)} MB at ${(small.bytes / 1e6).toFixed(0)} MB, ` +
+      `${featurize.peakRssMB.toFixed(0)} MB at ${(featurize.bytes / 1e6).toFixed(0)} MB (goal < 200 MB and flat)`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

@@ -7,18 +7,11 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { requiredEnv } from './core/shared/environment';
 import { ByteRange, csvBatches, readStartFor } from './core/evaluation/csv-batches';
-import {
-  DEFAULT_RETRY,
-  EvaluateEndpointResult,
-  RetryOptions,
-  parsePredictions,
-  withRetries,
-} from './core/evaluation/endpoint-scoring';
+import { DEFAULT_RETRY, EvaluateEndpointResult, RetryOptions, parsePredictions, withRetries } from './core/evaluation/endpoint-scoring';
 import { requireText } from './core/shared/input-checks';
 import { ScorableBatch, scoreInOrder, toMetrics } from './core/evaluation/metrics';
 import { callS3 } from './core/shared/s3-errors';
 import type { VariantState } from './core/workflow/execution-state';
-
 
 const s3 = new S3Client({});
 // Retries are ours (core/endpoint-scoring): bounded, with backoff, and testable; the SDK's own would multiply them.
@@ -30,10 +23,16 @@ export interface EvaluateEndpointEvent extends Pick<VariantState, 'variant' | 'd
   readonly range?: ByteRange;
 }
 
-export function createEndpointScorer(endpointName: string, retry: RetryOptions = DEFAULT_RETRY): (batch: ScorableBatch) => Promise<number[]> {
+export function createEndpointScorer(
+  endpointName: string,
+  retry: RetryOptions = DEFAULT_RETRY,
+): (batch: ScorableBatch) => Promise<number[]> {
   return async (batch) => {
     const output = await withRetries(
-      () => runtime.send(new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Accept: 'application/json', Body: batch.body })),
+      () =>
+        runtime.send(
+          new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Accept: 'application/json', Body: batch.body }),
+        ),
       retry,
     );
     return parsePredictions(endpointName, batch, output.Body);
@@ -42,12 +41,16 @@ export function createEndpointScorer(endpointName: string, retry: RetryOptions =
 
 /** The test CSV's bytes from `readStart`, read only once the batcher asks for them (after it has checked its options). */
 async function* testCsvFrom(bucket: string, testKey: string, readStart: number, ranged: boolean): AsyncGenerator<Uint8Array> {
-  const object = await callS3({ step: 'Evaluate endpoint', operation: 'GetObject', bucket, key: testKey }, () => s3.send(new GetObjectCommand({
-    Bucket: bucket,
-    Key: testKey,
-    // Open-ended: the last owned line may run past range.end; reading stops once it is complete.
-    ...(ranged ? { Range: `bytes=${readStart}-` } : {}),
-  })));
+  const object = await callS3({ step: 'Evaluate endpoint', operation: 'GetObject', bucket, key: testKey }, () =>
+    s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: testKey,
+        // Open-ended: the last owned line may run past range.end; reading stops once it is complete.
+        ...(ranged ? { Range: `bytes=${readStart}-` } : {}),
+      }),
+    ),
+  );
   const body = object.Body as unknown as AsyncIterable<Uint8Array> | undefined;
   if (!body || typeof body[Symbol.asyncIterator] !== 'function') throw new Error(`s3://${bucket}/${testKey} returned no readable body`);
   yield* body;

@@ -17,7 +17,10 @@ export async function handler(request: PreflightRequest): Promise<PreflightResul
   const region = requiredEnv('AWS_REGION');
   const needs = quotaNeeds(request);
   const [reading, failures] = await Promise.all([
-    readQuotas(quotasClient, needs.map((need) => need.quotaName)),
+    readQuotas(
+      quotasClient,
+      needs.map((need) => need.quotaName),
+    ),
     sourceFailures(sourceClient, request.years),
   ]);
   const quotas = quotaFindings(needs, reading, region);

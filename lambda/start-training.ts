@@ -13,7 +13,13 @@ export async function handler({ variant, dataset }: VariantState): Promise<Train
   try {
     await createOnce(sagemaker, () => sagemaker.send(new CreateTrainingJobCommand(request)), variant.executionArn);
   } catch (error) {
-    throw explainResourceLimit(error, 'training job', variant.instanceType, variant.instanceCount, `instanceCount (variant "${variant.name}")`);
+    throw explainResourceLimit(
+      error,
+      'training job',
+      variant.instanceType,
+      variant.instanceCount,
+      `instanceCount (variant "${variant.name}")`,
+    );
   }
   return STARTED_TRAINING;
 }

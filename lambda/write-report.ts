@@ -46,13 +46,15 @@ export interface WriteReportResult {
 function pricesSourceFor(event: WriteReportEvent): string {
   if (event.pricesSource) return event.pricesSource;
   if (!event.pricesPerHour || JSON.stringify(event.pricesPerHour) === JSON.stringify(DEFAULT_PRICES_PER_HOUR)) return PRICES_SOURCE;
-  return 'USD per instance-hour from this deployment\'s pricesPerHour setting.';
+  return "USD per instance-hour from this deployment's pricesPerHour setting.";
 }
 
 export async function handler(event: WriteReportEvent): Promise<WriteReportResult> {
   const bucket = requiredEnv('DATA_BUCKET');
   if (typeof event.reportPrefix !== 'string' || event.reportPrefix.replace(/\/+$/, '') === '' || event.reportPrefix.startsWith('/')) {
-    throw new Error(`reportPrefix must be a key prefix such as "sagemaker/data_distribution_types/reports/<execution>"; got ${JSON.stringify(event.reportPrefix)}`);
+    throw new Error(
+      `reportPrefix must be a key prefix such as "sagemaker/data_distribution_types/reports/<execution>"; got ${JSON.stringify(event.reportPrefix)}`,
+    );
   }
   const prefix = event.reportPrefix.replace(/\/+$/, '');
 

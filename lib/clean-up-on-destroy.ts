@@ -36,17 +36,25 @@ export class CleanUpOnDestroy extends Construct {
     const named = sagemakerArns(this, ['training-job', 'endpoint', 'endpoint-config', 'model']);
     onEvent.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['sagemaker:StopTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DeleteModel'],
+        actions: [
+          'sagemaker:StopTrainingJob',
+          'sagemaker:DescribeTrainingJob',
+          'sagemaker:DeleteEndpoint',
+          'sagemaker:DeleteEndpointConfig',
+          'sagemaker:DeleteModel',
+        ],
         resources: named,
       }),
     );
     // The tags say whose a resource is: the handler reads them on every listed resource named like the workflow's.
     onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListTags'], resources: named }));
     const machines = [props.stateMachine, props.cleanUpStateMachine];
-    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: machines.map((machine) => machine.stateMachineArn) }));
+    onEvent.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: machines.map((machine) => machine.stateMachineArn) }),
+    );
     const executions = machines.map((machine) => executionsOf(this, machine));
     onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: executions }));
-    acknowledgeWildcardResources(onEvent, executions, 'Stops the running executions of this stack\'s state machines only.');
+    acknowledgeWildcardResources(onEvent, executions, "Stops the running executions of this stack's state machines only.");
     // SageMaker's List* actions have no resource-level permissions.
     onEvent.addToRolePolicy(
       new iam.PolicyStatement({
@@ -54,7 +62,11 @@ export class CleanUpOnDestroy extends Construct {
         resources: ['*'],
       }),
     );
-    acknowledgeWildcardResources(onEvent, named, 'Every SageMaker name the workflow creates starts with linear-; only ones tagged with this stack are touched.');
+    acknowledgeWildcardResources(
+      onEvent,
+      named,
+      'Every SageMaker name the workflow creates starts with linear-; only ones tagged with this stack are touched.',
+    );
     acknowledgeWildcardResources(onEvent, ['*'], 'SageMaker List* actions have no resource-level permissions.');
 
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: onEvent });

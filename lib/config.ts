@@ -3,7 +3,13 @@
  * validated at synth with the same rules the workflow applies to execution input.
  */
 import { readFileSync } from 'node:fs';
-import { ExperimentSettings, SettingsError, WORKSHOP_DEFAULTS, resolveSettings, settingsProblems } from '../lambda/core/experiment/settings';
+import {
+  ExperimentSettings,
+  SettingsError,
+  WORKSHOP_DEFAULTS,
+  resolveSettings,
+  settingsProblems,
+} from '../lambda/core/experiment/settings';
 import { unknownRegionProblem } from './linear-learner-image';
 
 /** What can be set at deploy time besides the experiment's settings. */
@@ -51,7 +57,9 @@ function readConfigFile(configFile: unknown): Record<string, unknown> | string {
 }
 
 function retainDataProblem(retainData: unknown): string | undefined {
-  return retainData === undefined || typeof retainData === 'boolean' ? undefined : `retainData: ${JSON.stringify(retainData)} must be true or false`;
+  return retainData === undefined || typeof retainData === 'boolean'
+    ? undefined
+    : `retainData: ${JSON.stringify(retainData)} must be true or false`;
 }
 
 /**
@@ -83,7 +91,10 @@ function resolveAll(base: ExperimentSettings, given: Record<string, unknown>): {
 export function loadDeployConfig(context: (key: string) => unknown, region?: string): DeployConfig {
   const sources = [readConfigFile(context('configFile')), contextObject(context('experiment'), 'Context "experiment"')];
   const problems = sources.filter((source): source is string => typeof source === 'string');
-  const { retainData = false, ...given } = Object.assign({}, ...sources.filter((source) => typeof source !== 'string')) as Record<string, unknown>;
+  const { retainData = false, ...given } = Object.assign({}, ...sources.filter((source) => typeof source !== 'string')) as Record<
+    string,
+    unknown
+  >;
   const retainProblem = retainDataProblem(retainData);
   if (retainProblem) problems.push(retainProblem);
   // Validate against a complete base; the placeholder stands for the image the stack picks for its region, unless given.

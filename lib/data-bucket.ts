@@ -45,7 +45,7 @@ export class DataBucket extends Construct {
       id: 'AwsSolutions-S1',
       reason:
         'The bucket holds data rebuilt from public GDELT files, model artifacts and reports; access goes through ' +
-        'this stack\'s roles only. A second bucket for access logs would outlive the experiment and bill on its own.',
+        "this stack's roles only. A second bucket for access logs would outlive the experiment and bill on its own.",
     });
   }
 }

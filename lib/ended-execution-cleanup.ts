@@ -151,13 +151,24 @@ export class EndedExecutionCleanUp extends Construct {
       timeout: Duration.hours(2),
       tracingEnabled: true,
       logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        destination: new logs.LogGroup(this, 'ExecutionLogs', {
+          retention: logs.RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
         level: sfn.LogLevel.ALL,
       },
       comment: 'Cleans up after an execution of the experiment ends ABORTED, TIMED_OUT or FAILED',
     });
-    acknowledgeWildcardResources(stateMachine, [`${cleanUp.functionArn}:*`], 'Step Functions grants lambda:InvokeFunction on the clean-up function and its versions.');
-    acknowledgeWildcardResources(stateMachine, ['*'], 'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.');
+    acknowledgeWildcardResources(
+      stateMachine,
+      [`${cleanUp.functionArn}:*`],
+      'Step Functions grants lambda:InvokeFunction on the clean-up function and its versions.',
+    );
+    acknowledgeWildcardResources(
+      stateMachine,
+      ['*'],
+      'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.',
+    );
     return stateMachine;
   }
 
@@ -170,7 +181,11 @@ export class EndedExecutionCleanUp extends Construct {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DeleteModel'], resources: [models] }));
     // The tags say which execution a resource is of, and what it was asked to keep.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListTags'], resources: [jobs, endpoints, configs, models] }));
-    acknowledgeWildcardResources(fn, [jobs, endpoints, configs, models], 'Every SageMaker name the workflow creates starts with linear-; only ones tagged with an ended execution are touched.');
+    acknowledgeWildcardResources(
+      fn,
+      [jobs, endpoints, configs, models],
+      'Every SageMaker name the workflow creates starts with linear-; only ones tagged with an ended execution are touched.',
+    );
     // SageMaker's List* actions have no resource-level permissions.
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -181,6 +196,6 @@ export class EndedExecutionCleanUp extends Construct {
     acknowledgeWildcardResources(fn, ['*'], 'SageMaker List* actions have no resource-level permissions.');
     const executions = executionsOf(this, props.workflow);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
-    acknowledgeWildcardResources(fn, [executions], 'Reads the status of the experiment state machine\'s executions only.');
+    acknowledgeWildcardResources(fn, [executions], "Reads the status of the experiment state machine's executions only.");
   }
 }

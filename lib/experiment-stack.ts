@@ -31,11 +31,18 @@ export class ExperimentStack extends Stack {
     const { stateMachine } = new ExperimentWorkflow(this, 'Workflow', { tasks, settings });
     const afterEnd = new EndedExecutionCleanUp(this, 'CleanUpAfterEnd', { workflow: stateMachine, tasks });
     // Depending on them makes CloudFormation run the clean-up before it deletes the bucket, the role and the workflow.
-    const onDestroy = new CleanUpOnDestroy(this, 'CleanUpOnDestroy', { stateMachine, cleanUpStateMachine: afterEnd.stateMachine, dependents: [bucket, role] });
+    const onDestroy = new CleanUpOnDestroy(this, 'CleanUpOnDestroy', {
+      stateMachine,
+      cleanUpStateMachine: afterEnd.stateMachine,
+      dependents: [bucket, role],
+    });
     // The rules go first on destroy: stopping the executions must not start new clean-ups while the stack goes.
     for (const rule of afterEnd.rules) rule.node.addDependency(onDestroy.resource);
 
-    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'Start an execution of this state machine to run the experiment' });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: stateMachine.stateMachineArn,
+      description: 'Start an execution of this state machine to run the experiment',
+    });
     new CfnOutput(this, 'DataBucketName', { value: bucket.bucketName, description: 'Prepared data, model artifacts and reports' });
     new CfnOutput(this, 'StateMachineConsoleUrl', {
       value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${stateMachine.stateMachineArn}`,

@@ -67,7 +67,11 @@ export class ExperimentWorkflow extends Construct {
     const plan = this.invoke('Validate input and plan', this.fns.planExecution, {
       payload: payload<Omit<PlanRequest, 'stackName'>>({
         input: objectAt('$$.Execution.Input'),
-        execution: { executionArn: sfn.JsonPath.executionId, startTime: stringAt('$$.Execution.StartTime'), name: sfn.JsonPath.executionName },
+        execution: {
+          executionArn: sfn.JsonPath.executionId,
+          startTime: stringAt('$$.Execution.StartTime'),
+          name: sfn.JsonPath.executionName,
+        },
         defaults: props.settings,
       }),
     });
@@ -89,12 +93,18 @@ export class ExperimentWorkflow extends Construct {
 
     // Invalid input fails in the plan, before anything exists to clean up.
     plan.addCatch(
-      this.readableCause(' (input)', new sfn.Fail(this, 'Execution input rejected', { errorPath: state('error.Error'), causePath: state('error.Cause') })),
+      this.readableCause(
+        ' (input)',
+        new sfn.Fail(this, 'Execution input rejected', { errorPath: state('error.Error'), causePath: state('error.Cause') }),
+      ),
       { resultPath: state('error') },
     );
     // Nothing exists yet either when the preflight finds a problem: no clean-up, just every problem named.
     preflight.addCatch(
-      this.readableCause(' (preflight)', new sfn.Fail(this, 'Preflight failed', { errorPath: state('error.Error'), causePath: state('error.Cause') })),
+      this.readableCause(
+        ' (preflight)',
+        new sfn.Fail(this, 'Preflight failed', { errorPath: state('error.Error'), causePath: state('error.Cause') }),
+      ),
       { resultPath: state('error') },
     );
     // Any later failure cleans up what the execution created, then fails with the original error.
@@ -108,7 +118,10 @@ export class ExperimentWorkflow extends Construct {
       timeout: props.timeout ?? Duration.hours(12),
       tracingEnabled: true,
       logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        destination: new logs.LogGroup(this, 'ExecutionLogs', {
+          retention: logs.RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
         level: sfn.LogLevel.ALL,
       },
       comment: 'SageMaker Linear Learner on GDELT: FullyReplicated vs ShardedByS3Key',
@@ -118,7 +131,11 @@ export class ExperimentWorkflow extends Construct {
       this.fns.all.map((fn) => `${fn.functionArn}:*`),
       'Step Functions grants lambda:InvokeFunction on each task function and its versions.',
     );
-    acknowledgeWildcardResources(this.stateMachine, ['*'], 'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.');
+    acknowledgeWildcardResources(
+      this.stateMachine,
+      ['*'],
+      'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.',
+    );
   }
 
   /** Quotas and source objects, checked before any data is read or any SageMaker resource created. */
@@ -138,7 +155,10 @@ export class ExperimentWorkflow extends Construct {
 
   /** One streaming pass over the first year finds the 20 event codes that become the one-hot features. */
   private profileEventCodes(): tasks.LambdaInvoke {
-    return this.invoke('Profile event codes', this.fns.profileEventCodes, { inputPath: state('data.profile'), resultPath: state('prepared.profile') });
+    return this.invoke('Profile event codes', this.fns.profileEventCodes, {
+      inputPath: state('data.profile'),
+      resultPath: state('prepared.profile'),
+    });
   }
 
   /**
@@ -179,9 +199,13 @@ export class ExperimentWorkflow extends Construct {
   private trainThenHost(): sfn.IChainable {
     const fns = this.fns;
     const startTraining = this.invoke('Start training job', fns.startTraining, { resultPath: branch('training') });
-    const waitForTraining = new sfn.Wait(this, 'Wait for training', { time: sfn.WaitTime.secondsPath(branch('variant.trainingPollSeconds')) });
+    const waitForTraining = new sfn.Wait(this, 'Wait for training', {
+      time: sfn.WaitTime.secondsPath(branch('variant.trainingPollSeconds')),
+    });
     const describeTraining = this.invoke('Describe training job', fns.describeTraining, { resultPath: branch('training') });
-    const waitForEndpoint = new sfn.Wait(this, 'Wait for endpoint', { time: sfn.WaitTime.secondsPath(branch('variant.endpointPollSeconds')) });
+    const waitForEndpoint = new sfn.Wait(this, 'Wait for endpoint', {
+      time: sfn.WaitTime.secondsPath(branch('variant.endpointPollSeconds')),
+    });
     const describeEndpoint = this.invoke('Describe endpoint', fns.describeEndpoint, { resultPath: branch('endpoint') });
 
     const host = this.invoke('Create model', fns.createModel, { resultPath: sfn.JsonPath.DISCARD })
@@ -236,7 +260,10 @@ export class ExperimentWorkflow extends Construct {
   private evaluateEndpoints(): sfn.Map {
     const evaluate = new sfn.Map(this, 'Evaluate each endpoint', { itemsPath: state('results'), resultPath: state('evaluated') });
     return evaluate.itemProcessor(
-      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, { resultPath: branch('summary.evaluation'), outputPath: branch('summary') }),
+      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, {
+        resultPath: branch('summary.evaluation'),
+        outputPath: branch('summary'),
+      }),
     );
   }
 
@@ -321,7 +348,10 @@ export class ExperimentWorkflow extends Construct {
       .next(cleanUp)
       .next(
         new sfn.Choice(this, 'Endpoints still being created?')
-          .when(sfn.Condition.and(pending, sfn.Condition.numberLessThan(state('cleanup.attempt'), MAX_CLEAN_UP_ATTEMPTS)), waitToSettle.next(cleanUp))
+          .when(
+            sfn.Condition.and(pending, sfn.Condition.numberLessThan(state('cleanup.attempt'), MAX_CLEAN_UP_ATTEMPTS)),
+            waitToSettle.next(cleanUp),
+          )
           .when(pending, nameLeftovers.next(experimentFailed))
           .otherwise(experimentFailed),
       );

@@ -12,6 +12,11 @@ export type SageMakerResourceType = 'training-job' | 'endpoint' | 'endpoint-conf
 export function sagemakerArns(scope: IConstruct, types: readonly SageMakerResourceType[]): string[] {
   const stack = Stack.of(scope);
   return types.map((type) =>
-    stack.formatArn({ service: 'sagemaker', resource: type, resourceName: RESOURCE_NAME_PATTERN, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+    stack.formatArn({
+      service: 'sagemaker',
+      resource: type,
+      resourceName: RESOURCE_NAME_PATTERN,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
   );
 }

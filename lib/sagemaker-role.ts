@@ -48,7 +48,12 @@ export class SageMakerRole extends Construct {
     );
 
     const logGroups = ['TrainingJobs', 'Endpoints/*'].map((group) =>
-      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${group}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: `/aws/sagemaker/${group}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
@@ -66,10 +71,22 @@ export class SageMakerRole extends Construct {
         conditions: { StringLike: { 'cloudwatch:namespace': ['aws/sagemaker/*', '/aws/sagemaker/*'] } },
       }),
     );
-  
-    acknowledgeWildcardResources(this.role, [`${GDELT_BUCKET_ARN}/*`], 'The workshop\'s read access to the public GDELT objects.');
-    acknowledgeWildcardResources(this.role, [experimentObjects], 'Training reads data and writes model artifacts below the experiment prefix only.');
-    acknowledgeWildcardResources(this.role, logGroups, 'SageMaker writes one log stream per job instance or endpoint variant in these groups.');
-    acknowledgeWildcardResources(this.role, ['*'], 'cloudwatch:PutMetricData has no resource-level permissions; a namespace condition scopes it.');
+
+    acknowledgeWildcardResources(this.role, [`${GDELT_BUCKET_ARN}/*`], "The workshop's read access to the public GDELT objects.");
+    acknowledgeWildcardResources(
+      this.role,
+      [experimentObjects],
+      'Training reads data and writes model artifacts below the experiment prefix only.',
+    );
+    acknowledgeWildcardResources(
+      this.role,
+      logGroups,
+      'SageMaker writes one log stream per job instance or endpoint variant in these groups.',
+    );
+    acknowledgeWildcardResources(
+      this.role,
+      ['*'],
+      'cloudwatch:PutMetricData has no resource-level permissions; a namespace condition scopes it.',
+    );
   }
 }

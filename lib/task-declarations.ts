@@ -70,37 +70,37 @@ export const WORKFLOW_TASKS = {
   },
   startTraining: {
     handler: 'start-training',
-    description: 'Starts one variant\'s Linear Learner training job',
+    description: "Starts one variant's Linear Learner training job",
     stateNames: ['Start training job'],
     grant: (grants) => grants.sagemaker(['sagemaker:CreateTrainingJob', ...CREATE_WITH_TAGS], ['training-job']).passSageMakerRole(),
   },
   describeTraining: {
     handler: 'describe-training',
-    description: 'Reports a training job\'s status, times and final metrics',
+    description: "Reports a training job's status, times and final metrics",
     stateNames: ['Describe training job'],
     grant: (grants) => grants.sagemaker(['sagemaker:DescribeTrainingJob'], ['training-job']),
   },
   createModel: {
     handler: 'create-model',
-    description: 'Creates a model from a training job\'s artifact',
+    description: "Creates a model from a training job's artifact",
     stateNames: ['Create model'],
     grant: (grants) => grants.sagemaker(['sagemaker:CreateModel', ...CREATE_WITH_TAGS], ['model']).passSageMakerRole(),
   },
   createEndpointConfig: {
     handler: 'create-endpoint-config',
-    description: 'Creates an endpoint config for one variant\'s model',
+    description: "Creates an endpoint config for one variant's model",
     stateNames: ['Create endpoint config'],
     grant: (grants) => grants.sagemaker(['sagemaker:CreateEndpointConfig', ...CREATE_WITH_TAGS], ['endpoint-config']),
   },
   createEndpoint: {
     handler: 'create-endpoint',
-    description: 'Creates one variant\'s endpoint',
+    description: "Creates one variant's endpoint",
     stateNames: ['Create endpoint'],
     grant: (grants) => grants.sagemaker(['sagemaker:CreateEndpoint', ...CREATE_WITH_TAGS], ['endpoint', 'endpoint-config']),
   },
   describeEndpoint: {
     handler: 'describe-endpoint',
-    description: 'Reports an endpoint\'s status',
+    description: "Reports an endpoint's status",
     stateNames: ['Describe endpoint'],
     grant: (grants) => grants.sagemaker(['sagemaker:DescribeEndpoint'], ['endpoint']),
   },
@@ -113,7 +113,7 @@ export const WORKFLOW_TASKS = {
   },
   cleanUpExecution: {
     handler: 'clean-up-execution',
-    description: 'Deletes an execution\'s endpoints, configs and models and stops its training jobs',
+    description: "Deletes an execution's endpoints, configs and models and stops its training jobs",
     stateNames: ['Clean up', 'Clean up after failure'],
     sizing: { timeout: Duration.minutes(5) },
     grant: (grants) =>

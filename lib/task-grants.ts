@@ -28,7 +28,7 @@ export class TaskGrants {
 
   /** GetObject on the public GDELT objects, the workshop's access. */
   readGdelt(): this {
-    this.allowData('ReadGdelt', ['s3:GetObject'], [`${GDELT_BUCKET_ARN}/*`], 'Reads the public GDELT objects (the workshop\'s access).');
+    this.allowData('ReadGdelt', ['s3:GetObject'], [`${GDELT_BUCKET_ARN}/*`], "Reads the public GDELT objects (the workshop's access).");
     // ListBucket makes a missing year answer 404 (a clear "source not found") instead of 403.
     this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [GDELT_BUCKET_ARN] }));
     return this;
@@ -36,7 +36,12 @@ export class TaskGrants {
 
   /** HeadObject on the GDELT objects, never their bytes (that is the data tasks' job). */
   checkGdelt(): this {
-    this.allowData('CheckGdelt', ['s3:GetObject'], [`${GDELT_BUCKET_ARN}/*`], 'HeadObject on the public GDELT objects (s3:GetObject authorizes it).');
+    this.allowData(
+      'CheckGdelt',
+      ['s3:GetObject'],
+      [`${GDELT_BUCKET_ARN}/*`],
+      'HeadObject on the public GDELT objects (s3:GetObject authorizes it).',
+    );
     // ListBucket makes a missing year answer 404 (named as missing) instead of 403.
     this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [GDELT_BUCKET_ARN] }));
     return this;
@@ -78,7 +83,11 @@ export class TaskGrants {
   sagemaker(actions: string[], types: SageMakerResourceType[]): this {
     const resources = sagemakerArns(this.fn, types);
     this.fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
-    acknowledgeWildcardResources(this.fn, resources, 'SageMaker names are derived per execution; every one starts with linear- (lambda/core/experiment/naming.ts).');
+    acknowledgeWildcardResources(
+      this.fn,
+      resources,
+      'SageMaker names are derived per execution; every one starts with linear- (lambda/core/experiment/naming.ts).',
+    );
     return this;
   }
 
@@ -103,7 +112,11 @@ export class TaskGrants {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['servicequotas:GetServiceQuota'], resources: [sagemakerQuotas] }));
-    acknowledgeWildcardResources(this.fn, [sagemakerQuotas], 'Reads the applied value of SageMaker quotas only; quota codes are looked up by name at run time.');
+    acknowledgeWildcardResources(
+      this.fn,
+      [sagemakerQuotas],
+      'Reads the applied value of SageMaker quotas only; quota codes are looked up by name at run time.',
+    );
     this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['servicequotas:ListAWSDefaultServiceQuotas'], resources: ['*'] }));
     acknowledgeWildcardResources(
       this.fn,

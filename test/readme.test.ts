@@ -16,7 +16,11 @@ function architectureBlock(): string {
 /** The rows of the table under "## Settings": setting name, default and meaning as written. */
 function settingsTable(): Array<{ name: string; defaultText: string; meaning: string }> {
   const section = readme.slice(readme.indexOf('## Settings'), readme.indexOf('\n## ', readme.indexOf('## Settings') + 1));
-  return [...section.matchAll(/^\| `(\w+)` \| (.*?) \| (.*) \|$/gm)].map(([, name, defaultText, meaning]) => ({ name, defaultText, meaning }));
+  return [...section.matchAll(/^\| `(\w+)` \| (.*?) \| (.*) \|$/gm)].map(([, name, defaultText, meaning]) => ({
+    name,
+    defaultText,
+    meaning,
+  }));
 }
 
 /** Set at deploy time besides the settings (lib/config.ts StackOptions), and listed in the same table. */
@@ -77,7 +81,9 @@ describe('README', () => {
 
   it('marks as deploy time only exactly the settings an execution cannot change', () => {
     // GIVEN / WHEN
-    const marked = settingsTable().filter((row) => /\*\*Deploy time only\*\*/i.test(row.meaning)).map((row) => row.name);
+    const marked = settingsTable()
+      .filter((row) => /\*\*Deploy time only\*\*/i.test(row.meaning))
+      .map((row) => row.name);
     // THEN
     expect(marked.sort()).toEqual([...DEPLOY_TIME_ONLY, ...STACK_OPTIONS].sort());
   });
@@ -88,6 +94,7 @@ describe('README', () => {
     const scalar = settingsTable().filter((row) => ['number', 'string', 'boolean'].includes(typeof defaults[row.name]));
     // WHEN / THEN
     expect(scalar.length).toBeGreaterThan(10);
-    for (const { name, defaultText } of scalar) expect({ name, defaultText }).toEqual({ name, defaultText: `\`${String(defaults[name])}\`` });
+    for (const { name, defaultText } of scalar)
+      expect({ name, defaultText }).toEqual({ name, defaultText: `\`${String(defaults[name])}\`` });
   });
 });

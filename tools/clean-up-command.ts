@@ -23,7 +23,10 @@ export async function cleanUpCommand(deps: CleanUpCommandDeps, executionArn: str
   await refuseWhileRunning(deps.sfn, executionArn);
   let removedAny = false;
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
-    const result = await cleanUpEndedExecution({ sagemaker: deps.sagemaker, sfn: deps.sfn }, { executionArn, removeKept: true, sleep: deps.sleep });
+    const result = await cleanUpEndedExecution(
+      { sagemaker: deps.sagemaker, sfn: deps.sfn },
+      { executionArn, removeKept: true, sleep: deps.sleep },
+    );
     // Redriven between the check and now: its resources are in use again.
     if (isStillRunning(result.status)) throw new Error(runningMessage(name, executionArn));
     result.stopped.forEach((job) => deps.out(`Stopped training job ${job.name}`));
@@ -34,7 +37,9 @@ export async function cleanUpCommand(deps: CleanUpCommandDeps, executionArn: str
       return 0;
     }
     if (pass === MAX_PASSES) break;
-    deps.out(`Waiting for endpoints still being created, which SageMaker cannot delete yet: ${result.pendingEndpoints.join(', ')} (check ${pass} of ${MAX_PASSES})`);
+    deps.out(
+      `Waiting for endpoints still being created, which SageMaker cannot delete yet: ${result.pendingEndpoints.join(', ')} (check ${pass} of ${MAX_PASSES})`,
+    );
     await deps.sleep(SETTLE_WAIT_MS);
   }
   deps.err(`Endpoints of execution ${name} were still being created after ${MAX_PASSES} checks; run clean-up again later.`);

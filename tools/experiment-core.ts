@@ -22,7 +22,13 @@ Options:
   --help           Show this help`;
 
 export type Command =
-  | { readonly name: 'start'; readonly stackName: string; readonly watch: boolean; readonly inputFile?: string; readonly executionName?: string }
+  | {
+      readonly name: 'start';
+      readonly stackName: string;
+      readonly watch: boolean;
+      readonly inputFile?: string;
+      readonly executionName?: string;
+    }
   | { readonly name: 'report' | 'clean-up'; readonly stackName: string; readonly execution: string }
   | { readonly name: 'help' };
 
@@ -34,7 +40,11 @@ export class UsageError extends Error {
   }
 }
 
-const OPTIONS_WITH_VALUE: Record<string, readonly string[]> = { start: ['--input', '--stack', '--name'], report: ['--stack'], 'clean-up': ['--stack'] };
+const OPTIONS_WITH_VALUE: Record<string, readonly string[]> = {
+  start: ['--input', '--stack', '--name'],
+  report: ['--stack'],
+  'clean-up': ['--stack'],
+};
 const FLAGS: Record<string, readonly string[]> = { start: ['--watch'], report: [], 'clean-up': [] };
 
 export function parseArguments(argv: readonly string[]): Command {
@@ -116,7 +126,9 @@ export function validateExecutionReference(nameOrArn: string): void {
 
 function validateExecutionArn(arn: string): void {
   if (!/^arn:[^:]+:states:[^:]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) {
-    throw new UsageError(`"${arn}" is not a Step Functions execution ARN (arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>).`);
+    throw new UsageError(
+      `"${arn}" is not a Step Functions execution ARN (arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>).`,
+    );
   }
 }
 
@@ -172,14 +184,29 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } {
 }
 
 // Node's codes for a request that never reached a server or got no answer (DNS, refused, reset, timed out).
-const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const UNREACHABLE_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 /**
  * For an error that means the request never got an answer from AWS: what to tell the user, naming the endpoint when
  * the error carries it, else the region. The SDK has already retried such errors by then.
  */
 export function unreachableMessage(error: unknown, region: string): string | undefined {
-  const { name, code, hostname, address, port } = (error ?? {}) as { name?: string; code?: string; hostname?: string; address?: string; port?: number };
+  const { name, code, hostname, address, port } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    hostname?: string;
+    address?: string;
+    port?: number;
+  };
   if (name !== 'TimeoutError' && !(code !== undefined && UNREACHABLE_CODES.has(code))) return undefined;
   const endpoint = hostname ?? (address !== undefined ? `${address}${port !== undefined ? `:${port}` : ''}` : undefined);
   const where = endpoint !== undefined ? `${endpoint} (region ${region})` : `the endpoints of region ${region}`;
@@ -262,9 +289,16 @@ export function isFinished(status: string | undefined): boolean {
 
 /** The end of a watch: the report summary on success, the error and cause otherwise. */
 export function outcomeLines(execution: DescribeExecutionOutput): string[] {
-  const took = execution.stopDate && execution.startDate ? ` after ${formatElapsed(execution.stopDate.getTime() - execution.startDate.getTime())}` : '';
+  const took =
+    execution.stopDate && execution.startDate
+      ? ` after ${formatElapsed(execution.stopDate.getTime() - execution.startDate.getTime())}`
+      : '';
   if (execution.status !== 'SUCCEEDED') {
-    return [`Execution ${execution.status}${took}.`, `Error: ${execution.error ?? '(none given)'}`, `Cause: ${readableCause(execution.cause)}`];
+    return [
+      `Execution ${execution.status}${took}.`,
+      `Error: ${execution.error ?? '(none given)'}`,
+      `Cause: ${readableCause(execution.cause)}`,
+    ];
   }
   const lines = [`Execution SUCCEEDED${took}.`];
   const report = reportOf(execution.output);

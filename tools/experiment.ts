@@ -55,7 +55,8 @@ export async function main(argv: readonly string[], deps: ExperimentDeps): Promi
     }
     stackName = command.stackName;
     if (command.name === 'start') return await start(deps, command);
-    if (command.name === 'clean-up') return await cleanUpCommand(deps, await resolveExecutionArn(deps, command.stackName, command.execution));
+    if (command.name === 'clean-up')
+      return await cleanUpCommand(deps, await resolveExecutionArn(deps, command.stackName, command.execution));
     return await printReport(deps, command.stackName, command.execution);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -75,7 +76,11 @@ async function start(
   const input = command.inputFile ? parseInputDocument(command.inputFile, await readInput(deps, command.inputFile)) : {};
   const { stateMachineArn } = await stackOutputs(deps, command.stackName);
   const started = await deps.sfn.send(
-    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), ...(command.executionName && { name: command.executionName }) }),
+    new StartExecutionCommand({
+      stateMachineArn,
+      input: JSON.stringify(input),
+      ...(command.executionName && { name: command.executionName }),
+    }),
   );
   const executionArn = started.executionArn!;
   deps.out(`Started execution ${executionArn.split(':').pop()}`);
@@ -131,7 +136,9 @@ async function historySince(sfn: SFNClient, executionArn: string, lastEventId: n
 }
 
 async function resolveExecutionArn(deps: ExperimentDeps, stackName: string, nameOrArn: string): Promise<string> {
-  return isExecutionArn(nameOrArn) ? executionArnFor('', nameOrArn) : executionArnFor((await stackOutputs(deps, stackName)).stateMachineArn, nameOrArn);
+  return isExecutionArn(nameOrArn)
+    ? executionArnFor('', nameOrArn)
+    : executionArnFor((await stackOutputs(deps, stackName)).stateMachineArn, nameOrArn);
 }
 
 async function printReport(deps: ExperimentDeps, stackName: string, nameOrArn: string): Promise<number> {

@@ -58,7 +58,10 @@ export class LocalDataStore implements DataStore {
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
-    return stat(this.uri(key)).then((info) => ({ lastModified: info.mtime }), () => undefined);
+    return stat(this.uri(key)).then(
+      (info) => ({ lastModified: info.mtime }),
+      () => undefined,
+    );
   }
 
   /** Written to `<name>.partial` and renamed on completion, so a failed run leaves no file under the real name. */

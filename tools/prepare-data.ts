@@ -68,13 +68,13 @@ function checkAsSetting(option: string, setting: string, value: unknown): void {
 }
 
 const OPTIONS = {
-  'input': { type: 'string', multiple: true },
-  'out': { type: 'string' },
+  input: { type: 'string', multiple: true },
+  out: { type: 'string' },
   'test-year': { type: 'string' },
   'validation-percent': { type: 'string' },
   'max-malformed-share': { type: 'string' },
-  'prefix': { type: 'string' },
-  'help': { type: 'boolean' },
+  prefix: { type: 'string' },
+  help: { type: 'boolean' },
 } as const;
 
 /** Parses and checks the command line before any file is read; returns undefined for --help. */
@@ -123,7 +123,8 @@ export async function findYearFiles(inputs: string[]): Promise<Array<{ year: num
   const byYear = new Map<number, string>();
   for (const file of files) {
     const year = Number(YEAR_FILE.exec(path.basename(file))![1]);
-    if (byYear.has(year) && byYear.get(year) !== path.resolve(file)) throw usageError(`two inputs for year ${year}: ${byYear.get(year)} and ${file}`);
+    if (byYear.has(year) && byYear.get(year) !== path.resolve(file))
+      throw usageError(`two inputs for year ${year}: ${byYear.get(year)} and ${file}`);
     byYear.set(year, path.resolve(file));
   }
   if (byYear.size === 0) throw usageError(`no <year>.csv or <year>.tsv files in ${inputs.join(', ')}`);
@@ -145,7 +146,11 @@ export async function prepareData(options: PrepareDataOptions, log: (line: strin
     dataPrefix: options.prefix,
     validationPercent: options.validationPercent,
     maxMalformedShare: options.maxMalformedShare,
-    years: files.map(({ year, file }) => ({ year, kind: year === testYear ? 'test' : 'train', source: { bucket: LOCAL_SOURCE_BUCKET, key: file } })),
+    years: files.map(({ year, file }) => ({
+      year,
+      kind: year === testYear ? 'test' : 'train',
+      source: { bucket: LOCAL_SOURCE_BUCKET, key: file },
+    })),
     profile: { year: first.year, codes: profile.codes, sourceETag: profile.sourceETag },
   });
   log(`dataset ${dataset.id}: ${deps.store.uri(dataset.prefix)}`);
@@ -153,9 +158,11 @@ export async function prepareData(options: PrepareDataOptions, log: (line: strin
   for (const work of dataset.years) {
     const result = await prepareYear(deps, work);
     const { read, train, validation, test, dropped } = result.counts;
-    log(`${result.year} ${result.kind}${result.skipped ? ' (unchanged, skipped)' : ''}: read ${read}, train ${train}, validation ${validation}, `
-      + `test ${test}, dropped: wrong column count ${dropped.wrongColumnCount}, event code not selected ${dropped.eventCodeNotSelected}, `
-      + `bad number ${dropped.badNumber}, zero coordinates ${dropped.zeroCoordinates}`);
+    log(
+      `${result.year} ${result.kind}${result.skipped ? ' (unchanged, skipped)' : ''}: read ${read}, train ${train}, validation ${validation}, ` +
+        `test ${test}, dropped: wrong column count ${dropped.wrongColumnCount}, event code not selected ${dropped.eventCodeNotSelected}, ` +
+        `bad number ${dropped.badNumber}, zero coordinates ${dropped.zeroCoordinates}`,
+    );
     results.push(result);
   }
   return results;

@@ -36,7 +36,9 @@ describe('bin/app.ts', () => {
       `- Config file missing.json (context "configFile") cannot be read: ENOENT: no such file or directory, open 'missing.json'`,
       '- instanceCount: 0 must be an integer from 1 to 100',
       '- testYear: 1979 is also a training year; the test year must be held out',
-      expect.stringMatching(/^- No Linear Learner image is known for region "xx-nowhere-1"\. Known regions: .*Give the image with the imageUri setting/),
+      expect.stringMatching(
+        /^- No Linear Learner image is known for region "xx-nowhere-1"\. Known regions: .*Give the image with the imageUri setting/,
+      ),
     ]);
   });
 });

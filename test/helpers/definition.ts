@@ -21,10 +21,13 @@ function resolve(part: unknown): string {
  */
 export function stateMachineDefinition(template: Template, logicalIdPrefix = 'WorkflowStateMachine'): Record<string, unknown> {
   const all = template.findResources('AWS::StepFunctions::StateMachine');
-  const machines = Object.entries(all).filter(([logicalId]) => logicalId.startsWith(logicalIdPrefix)).map(([, machine]) => machine);
-  if (machines.length !== 1) throw new Error(`Expected one state machine named ${logicalIdPrefix}*, found ${machines.length} among ${Object.keys(all).join(', ')}`);
+  const machines = Object.entries(all)
+    .filter(([logicalId]) => logicalId.startsWith(logicalIdPrefix))
+    .map(([, machine]) => machine);
+  if (machines.length !== 1)
+    throw new Error(`Expected one state machine named ${logicalIdPrefix}*, found ${machines.length} among ${Object.keys(all).join(', ')}`);
   const definition = machines[0].Properties.DefinitionString as unknown;
   const text =
-    typeof definition === 'string' ? definition : ((definition as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(resolve).join(''));
+    typeof definition === 'string' ? definition : (definition as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(resolve).join('');
   return JSON.parse(text);
 }

@@ -5,7 +5,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 export function fakeEndpoints(scoreFor: (endpointName: string) => number) {
   const runtime = mockClient(SageMakerRuntimeClient);
   runtime.on(InvokeEndpointCommand).callsFake(async (input) => {
-    const rows = Buffer.from(input.Body as Uint8Array).toString('utf8').split('\n').filter((line) => line.length > 0);
+    const rows = Buffer.from(input.Body as Uint8Array)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.length > 0);
     const score = scoreFor(input.EndpointName!);
     return { Body: Buffer.from(JSON.stringify({ predictions: rows.map(() => ({ score })) })) as never, ContentType: 'application/json' };
   });

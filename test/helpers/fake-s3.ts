@@ -27,7 +27,6 @@ async function bytesOf(body: unknown): Promise<Buffer> {
   throw new Error(`Unsupported body ${typeof body}`);
 }
 
-
 /** `bytes=a-b` or `bytes=a-`, inclusive, as S3 reads it. */
 function slice(bytes: Buffer, range: string | undefined): Buffer {
   const match = range ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
@@ -48,7 +47,10 @@ export function fakeS3(initial: Record<string, string | Buffer> = {}, now: () =>
     writtenAt.set(uri, now());
   };
   const preconditionFailed = () =>
-    Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+      name: 'PreconditionFailed',
+      $metadata: { httpStatusCode: 412 },
+    });
   const uploads = new Map<string, { key: string; parts: Map<number, Buffer> }>();
   let uploadCount = 0;
   const key = (input: { Bucket?: string; Key?: string }): string => `s3://${input.Bucket}/${input.Key}`;

@@ -47,7 +47,10 @@ const UNRELATED: readonly FakeQuota[] = Array.from({ length: 250 }, (_, i) => ({
  * A mocked Service Quotas that lists the given quotas (among unrelated ones) page by page; the first
  * `throttledLists` list calls answer TooManyRequestsException, as Service Quotas does under load.
  */
-export function fakeServiceQuotas(quotas: readonly FakeQuota[] = SUFFICIENT_QUOTAS, throttledLists = 0): AwsClientStub<ServiceQuotasClient> {
+export function fakeServiceQuotas(
+  quotas: readonly FakeQuota[] = SUFFICIENT_QUOTAS,
+  throttledLists = 0,
+): AwsClientStub<ServiceQuotasClient> {
   const stub = mockClient(ServiceQuotasClient);
   const all = [...UNRELATED.slice(0, 97), ...quotas, ...UNRELATED.slice(97)];
   let lists = 0;
@@ -69,7 +72,10 @@ export function fakeServiceQuotas(quotas: readonly FakeQuota[] = SUFFICIENT_QUOT
   stub.on(GetServiceQuotaCommand).callsFake(async (input) => {
     const quota = all.find((entry) => entry.code === input.QuotaCode);
     if (quota?.applied === undefined) {
-      throw new NoSuchResourceException({ message: `The request failed because the specified service quota ${input.QuotaCode} does not exist.`, $metadata: { httpStatusCode: 400 } });
+      throw new NoSuchResourceException({
+        message: `The request failed because the specified service quota ${input.QuotaCode} does not exist.`,
+        $metadata: { httpStatusCode: 400 },
+      });
     }
     return { Quota: { ServiceCode: 'sagemaker', QuotaCode: quota.code, QuotaName: quota.name, Value: quota.applied } };
   });

@@ -79,5 +79,10 @@ export async function runCleanUpAfterEnd(event: unknown, handler: Handler = task
     await collecting;
     log.mockRestore();
   }
-  return { output, error, logLines, statesEntered: events.flatMap((logged) => (logged.type === 'StateEntered' ? [logged.state.name] : [])) };
+  return {
+    output,
+    error,
+    logLines,
+    statesEntered: events.flatMap((logged) => (logged.type === 'StateEntered' ? [logged.state.name] : [])),
+  };
 }

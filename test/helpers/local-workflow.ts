@@ -69,9 +69,17 @@ async function runDefinition(
   const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: Object.fromEntries(
-        Object.entries({ ...TASK_HANDLERS, ...handlers }).map(([state, handler]) => [state, (payload: unknown) => handler(payload as never) as never]),
+        Object.entries({ ...TASK_HANDLERS, ...handlers }).map(([state, handler]) => [
+          state,
+          (payload: unknown) => handler(payload as never) as never,
+        ]),
       ),
-      waitTimeOverrides: { 'Wait for training': 0, 'Wait for endpoint': 0, 'Let running tasks finish': 0, 'Wait for endpoints to settle': 0 },
+      waitTimeOverrides: {
+        'Wait for training': 0,
+        'Wait for endpoint': 0,
+        'Let running tasks finish': 0,
+        'Wait for endpoints to settle': 0,
+      },
       retryIntervalOverrides: Object.fromEntries(taskStates.map((state) => [state, 0])),
     },
     context: { Execution: { Id: executionArn(executionName), Name: executionName } } as never,

@@ -18,7 +18,14 @@ import {
   Tag,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { endpointArn, endpointConfigArn, modelArn, trainingJobArn, trainingJobExists, validationException } from '../lambda/sagemaker-errors';
+import {
+  endpointArn,
+  endpointConfigArn,
+  modelArn,
+  trainingJobArn,
+  trainingJobExists,
+  validationException,
+} from '../lambda/sagemaker-errors';
 import { throttled } from './fake-sagemaker';
 
 export type FakeKind = 'trainingJob' | 'model' | 'endpointConfig' | 'endpoint';
@@ -95,13 +102,20 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     return { slice, NextToken: start + size < items.length ? String(start + size) : undefined };
   };
   const listed = (kind: FakeKind, nameContains: string | undefined, status?: string) =>
-    [...resources.values()].filter((r) => r.kind === kind && r.name.includes(nameContains ?? '') && (status === undefined || r.status === status));
+    [...resources.values()].filter(
+      (r) => r.kind === kind && r.name.includes(nameContains ?? '') && (status === undefined || r.status === status),
+    );
 
   sagemaker.on(CreateTrainingJobCommand).callsFake(async (input) => ({
     TrainingJobArn: create('trainingJob', input.TrainingJobName!, input.Tags, trainingJobExists(input.TrainingJobName!), 'InProgress'),
   }));
   sagemaker.on(CreateModelCommand).callsFake(async (input) => ({
-    ModelArn: create('model', input.ModelName!, input.Tags, validationException(`Cannot create already existing model "${modelArn(input.ModelName!)}".`)),
+    ModelArn: create(
+      'model',
+      input.ModelName!,
+      input.Tags,
+      validationException(`Cannot create already existing model "${modelArn(input.ModelName!)}".`),
+    ),
   }));
   sagemaker.on(CreateEndpointConfigCommand).callsFake(async (input) => ({
     EndpointConfigArn: create(
@@ -112,14 +126,25 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     ),
   }));
   sagemaker.on(CreateEndpointCommand).callsFake(async (input) => ({
-    EndpointArn: create('endpoint', input.EndpointName!, input.Tags, validationException(`Cannot create already existing endpoint "${endpointArn(input.EndpointName!)}".`), 'Creating'),
+    EndpointArn: create(
+      'endpoint',
+      input.EndpointName!,
+      input.Tags,
+      validationException(`Cannot create already existing endpoint "${endpointArn(input.EndpointName!)}".`),
+      'Creating',
+    ),
   }));
 
   sagemaker.on(DescribeTrainingJobCommand).callsFake(async (input) => {
     maybeThrottle('DescribeTrainingJob');
     const job = get('trainingJob', input.TrainingJobName);
     job.describes++;
-    if (job.status === 'InProgress' && options.trainingCompletesOnDescribe !== undefined && job.describes >= options.trainingCompletesOnDescribe) job.status = 'Completed';
+    if (
+      job.status === 'InProgress' &&
+      options.trainingCompletesOnDescribe !== undefined &&
+      job.describes >= options.trainingCompletesOnDescribe
+    )
+      job.status = 'Completed';
     return {
       TrainingJobName: job.name,
       TrainingJobArn: job.arn,
@@ -135,29 +160,55 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     maybeThrottle('DescribeEndpoint');
     const endpoint = get('endpoint', input.EndpointName);
     endpoint.describes++;
-    if (endpoint.status === 'Creating' && options.endpointInServiceOnDescribe !== undefined && endpoint.describes >= options.endpointInServiceOnDescribe) {
+    if (
+      endpoint.status === 'Creating' &&
+      options.endpointInServiceOnDescribe !== undefined &&
+      endpoint.describes >= options.endpointInServiceOnDescribe
+    ) {
       endpoint.status = 'InService';
     }
-    return { EndpointName: endpoint.name, EndpointArn: endpoint.arn, EndpointStatus: endpoint.status as never, CreationTime: new Date('2026-11-28T16:10:00Z') };
+    return {
+      EndpointName: endpoint.name,
+      EndpointArn: endpoint.arn,
+      EndpointStatus: endpoint.status as never,
+      CreationTime: new Date('2026-11-28T16:10:00Z'),
+    };
   });
 
   sagemaker.on(ListTrainingJobsCommand).callsFake(async (input) => {
     maybeThrottle('ListTrainingJobs');
     const { slice, NextToken } = page(listed('trainingJob', input.NameContains, input.StatusEquals), input.NextToken, input.MaxResults);
-    return { TrainingJobSummaries: slice.map((r) => ({ TrainingJobName: r.name, TrainingJobArn: r.arn, TrainingJobStatus: r.status as never, CreationTime: new Date() })), NextToken };
+    return {
+      TrainingJobSummaries: slice.map((r) => ({
+        TrainingJobName: r.name,
+        TrainingJobArn: r.arn,
+        TrainingJobStatus: r.status as never,
+        CreationTime: new Date(),
+      })),
+      NextToken,
+    };
   });
   sagemaker.on(ListEndpointsCommand).callsFake(async (input) => {
     maybeThrottle('ListEndpoints');
     const { slice, NextToken } = page(listed('endpoint', input.NameContains, input.StatusEquals), input.NextToken, input.MaxResults);
     return {
-      Endpoints: slice.map((r) => ({ EndpointName: r.name, EndpointArn: r.arn, EndpointStatus: r.status as never, CreationTime: new Date(), LastModifiedTime: new Date() })),
+      Endpoints: slice.map((r) => ({
+        EndpointName: r.name,
+        EndpointArn: r.arn,
+        EndpointStatus: r.status as never,
+        CreationTime: new Date(),
+        LastModifiedTime: new Date(),
+      })),
       NextToken,
     };
   });
   sagemaker.on(ListEndpointConfigsCommand).callsFake(async (input) => {
     maybeThrottle('ListEndpointConfigs');
     const { slice, NextToken } = page(listed('endpointConfig', input.NameContains), input.NextToken, input.MaxResults);
-    return { EndpointConfigs: slice.map((r) => ({ EndpointConfigName: r.name, EndpointConfigArn: r.arn, CreationTime: new Date() })), NextToken };
+    return {
+      EndpointConfigs: slice.map((r) => ({ EndpointConfigName: r.name, EndpointConfigArn: r.arn, CreationTime: new Date() })),
+      NextToken,
+    };
   });
   sagemaker.on(ListModelsCommand).callsFake(async (input) => {
     maybeThrottle('ListModels');
@@ -173,7 +224,8 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
 
   sagemaker.on(StopTrainingJobCommand).callsFake(async (input) => {
     const job = get('trainingJob', input.TrainingJobName);
-    if (job.status !== 'InProgress') throw validationException(`The request was rejected because the training job is in status ${job.status}.`);
+    if (job.status !== 'InProgress')
+      throw validationException(`The request was rejected because the training job is in status ${job.status}.`);
     job.status = 'Stopping';
     return {};
   });
@@ -202,9 +254,16 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     throttle,
     /** Names of what still costs money: jobs still running and endpoints that exist. */
     billing: (): string[] =>
-      [...resources.values()].filter((r) => (r.kind === 'trainingJob' && r.status === 'InProgress') || r.kind === 'endpoint').map((r) => `${r.kind}/${r.name}`).sort(),
+      [...resources.values()]
+        .filter((r) => (r.kind === 'trainingJob' && r.status === 'InProgress') || r.kind === 'endpoint')
+        .map((r) => `${r.kind}/${r.name}`)
+        .sort(),
     /** Names of everything there is, of any kind, sorted. */
-    names: (kind?: FakeKind): string[] => [...resources.values()].filter((r) => !kind || r.kind === kind).map((r) => `${r.kind}/${r.name}`).sort(),
+    names: (kind?: FakeKind): string[] =>
+      [...resources.values()]
+        .filter((r) => !kind || r.kind === kind)
+        .map((r) => `${r.kind}/${r.name}`)
+        .sort(),
     /** Ends an endpoint's creation (or anything else that changes a status). */
     setStatus: (kind: FakeKind, name: string, status: string) => void (get(kind, name).status = status),
   };

@@ -31,13 +31,23 @@ const savedEnv = process.env;
 /** The payload the clean-up state machine gives its task. */
 const payload = (attempt = 0, status: 'ABORTED' | 'FAILED' = 'ABORTED') => {
   const { detail } = statusChangeEvent(EXECUTION, START, status);
-  return { detail: { executionArn: detail.executionArn, stateMachineArn: detail.stateMachineArn, status: detail.status, startDate: detail.startDate }, attempt };
+  return {
+    detail: {
+      executionArn: detail.executionArn,
+      stateMachineArn: detail.stateMachineArn,
+      status: detail.status,
+      startDate: detail.startDate,
+    },
+    attempt,
+  };
 };
 
 beforeEach(() => {
   process.env = { ...savedEnv, WORKFLOW_STATE_MACHINE_ARN: WORKFLOW_ARN, AWS_REGION: 'us-east-1' };
   sfn.reset();
-  sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION, stateMachineArn: WORKFLOW_ARN, status: 'ABORTED', startDate: new Date(START) });
+  sfn
+    .on(DescribeExecutionCommand)
+    .resolves({ executionArn: EXECUTION, stateMachineArn: WORKFLOW_ARN, status: 'ABORTED', startDate: new Date(START) });
   sagemaker = statefulSageMaker();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
@@ -84,7 +94,7 @@ describe('clean-up-ended-execution handler', () => {
     expect(sagemaker.billing()).toEqual([]);
   });
 
-  it('touches nothing whose execution tag is another execution\'s, even with the same start time', async () => {
+  it("touches nothing whose execution tag is another execution's, even with the same start time", async () => {
     // GIVEN another execution started in the same second
     const theirs = 'linear-sharded-20261128-155328-ffffffff';
     sagemaker.add('endpoint', theirs, [{ Key: 'experiment:execution', Value: `${EXECUTION}-other` }], 'InService');
@@ -120,7 +130,9 @@ describe('clean-up-ended-execution handler', () => {
 
   it('does nothing while Step Functions reports the execution running (redriven)', async () => {
     // GIVEN
-    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION, stateMachineArn: WORKFLOW_ARN, status: 'RUNNING', startDate: new Date(START) });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: EXECUTION, stateMachineArn: WORKFLOW_ARN, status: 'RUNNING', startDate: new Date(START) });
     sagemaker.add('trainingJob', NAME, OURS, 'InProgress');
     // WHEN
     const result = await handler(payload());
@@ -129,7 +141,7 @@ describe('clean-up-ended-execution handler', () => {
     expect(sagemaker.sagemaker.calls()).toHaveLength(0);
   });
 
-  it('uses the event\'s status and start time when Step Functions no longer knows the execution', async () => {
+  it("uses the event's status and start time when Step Functions no longer knows the execution", async () => {
     // GIVEN
     sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
     sagemaker.add('endpoint', NAME, OURS, 'InService');
@@ -145,7 +157,9 @@ describe('clean-up-ended-execution handler', () => {
     sagemaker.add('trainingJob', NAME, OURS, 'InProgress');
     sagemaker.sagemaker.on(StopTrainingJobCommand).callsFake(async () => {
       sagemaker.setStatus('trainingJob', NAME, 'Stopped');
-      throw Object.assign(new Error('The request was rejected because the training job is in status Stopped.'), { name: 'ValidationException' });
+      throw Object.assign(new Error('The request was rejected because the training job is in status Stopped.'), {
+        name: 'ValidationException',
+      });
     });
     // WHEN
     const result = await handler(payload());
@@ -158,7 +172,9 @@ describe('clean-up-ended-execution handler', () => {
     const event = payload();
     const foreign = { ...event, detail: { ...event.detail, executionArn: 'arn:aws:states:us-east-1:123456789012:execution:Other:run-1' } };
     // WHEN / THEN
-    await expect(handler(foreign)).rejects.toThrow(/"detail.executionArn" must be an execution of arn:aws:states:us-east-1:123456789012:stateMachine:Workflow/);
+    await expect(handler(foreign)).rejects.toThrow(
+      /"detail.executionArn" must be an execution of arn:aws:states:us-east-1:123456789012:stateMachine:Workflow/,
+    );
     expect(sfn.calls()).toHaveLength(0);
   });
 

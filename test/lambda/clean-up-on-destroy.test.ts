@@ -31,7 +31,13 @@ function givenOneTaggedModel() {
   sagemakerMock.on(ListEndpointsCommand).resolves({ Endpoints: [] });
   sagemakerMock.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
   sagemakerMock.on(ListModelsCommand).resolves({
-    Models: [{ ModelName: 'distributed-sharded-1', ModelArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model/distributed-sharded-1', CreationTime: new Date() }],
+    Models: [
+      {
+        ModelName: 'distributed-sharded-1',
+        ModelArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model/distributed-sharded-1',
+        CreationTime: new Date(),
+      },
+    ],
   });
   sagemakerMock.on(ListTagsCommand).resolves({ Tags: [{ Key: 'experiment:stack', Value: 'MyExperiment' }] });
 }
@@ -80,7 +86,11 @@ describe('clean-up-on-destroy handler', () => {
   it("removes the stack's tagged resources on Delete", async () => {
     // GIVEN
     givenOneTaggedModel();
-    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Delete', PhysicalResourceId: 'experiment-cleanup-MyExperiment' };
+    const event: CloudFormationCustomResourceEvent = {
+      ...common,
+      RequestType: 'Delete',
+      PhysicalResourceId: 'experiment-cleanup-MyExperiment',
+    };
 
     // WHEN
     const response = await handler(event, minutes(15));
@@ -96,7 +106,11 @@ describe('clean-up-on-destroy handler', () => {
   it('logs the name of every resource it removed, where the response to CloudFormation has only counts', async () => {
     // GIVEN
     givenOneTaggedModel();
-    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Delete', PhysicalResourceId: 'experiment-cleanup-MyExperiment' };
+    const event: CloudFormationCustomResourceEvent = {
+      ...common,
+      RequestType: 'Delete',
+      PhysicalResourceId: 'experiment-cleanup-MyExperiment',
+    };
 
     // WHEN
     await handler(event, minutes(15));
@@ -115,7 +129,7 @@ describe('clean-up-on-destroy handler', () => {
     });
   });
 
-  it('asks the stack\'s state machine for running executions before removing resources', async () => {
+  it("asks the stack's state machine for running executions before removing resources", async () => {
     // GIVEN no execution is running
     givenOneTaggedModel();
     sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
@@ -143,12 +157,18 @@ describe('clean-up-on-destroy handler', () => {
     const running = 'arn:aws:states:eu-west-1:111122223333:execution:CleanUpAfterEnd:abc';
     sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
     sfnMock.on(ListExecutionsCommand, { stateMachineArn: CleanUpStateMachineArn }).resolves({
-      executions: [{ executionArn: running, stateMachineArn: CleanUpStateMachineArn, name: 'abc', status: 'RUNNING', startDate: new Date() }],
+      executions: [
+        { executionArn: running, stateMachineArn: CleanUpStateMachineArn, name: 'abc', status: 'RUNNING', startDate: new Date() },
+      ],
     });
     sfnMock.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     const event: CloudFormationCustomResourceEvent = {
       ...common,
-      ResourceProperties: { ...common.ResourceProperties, StateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:Workflow', CleanUpStateMachineArn },
+      ResourceProperties: {
+        ...common.ResourceProperties,
+        StateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:Workflow',
+        CleanUpStateMachineArn,
+      },
       RequestType: 'Delete',
       PhysicalResourceId: 'experiment-cleanup-MyExperiment',
     };
@@ -164,7 +184,11 @@ describe('clean-up-on-destroy handler', () => {
   it('fails the Delete with a clear error when the Lambda has no time left to clean up', async () => {
     // GIVEN less time left than the margin kept to answer CloudFormation
     givenOneTaggedModel();
-    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Delete', PhysicalResourceId: 'experiment-cleanup-MyExperiment' };
+    const event: CloudFormationCustomResourceEvent = {
+      ...common,
+      RequestType: 'Delete',
+      PhysicalResourceId: 'experiment-cleanup-MyExperiment',
+    };
 
     // WHEN / THEN
     await expect(handler(event, { getRemainingTimeInMillis: () => 10_000 })).rejects.toThrow(
@@ -188,9 +212,15 @@ describe('clean-up-on-destroy handler', () => {
 
   it('rejects a missing StackName property', async () => {
     // GIVEN
-    const event: CloudFormationCustomResourceEvent = { ...common, RequestType: 'Create', ResourceProperties: { ServiceToken: common.ServiceToken } };
+    const event: CloudFormationCustomResourceEvent = {
+      ...common,
+      RequestType: 'Create',
+      ResourceProperties: { ServiceToken: common.ServiceToken },
+    };
 
     // WHEN / THEN
-    await expect(handler(event, minutes(15))).rejects.toThrow(/Custom resource property "StackName" must be the stack's name, got undefined/);
+    await expect(handler(event, minutes(15))).rejects.toThrow(
+      /Custom resource property "StackName" must be the stack's name, got undefined/,
+    );
   });
 });

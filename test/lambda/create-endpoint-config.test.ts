@@ -21,7 +21,13 @@ describe('create-endpoint-config handler', () => {
     expect(sagemakerMock).toHaveReceivedCommandWith(CreateEndpointConfigCommand, {
       EndpointConfigName: state.variant.endpointConfigName,
       ProductionVariants: [
-        { VariantName: 'AllTraffic', ModelName: state.variant.modelName, InitialInstanceCount: 1, InstanceType: 'ml.m4.xlarge', InitialVariantWeight: 1 },
+        {
+          VariantName: 'AllTraffic',
+          ModelName: state.variant.modelName,
+          InitialInstanceCount: 1,
+          InstanceType: 'ml.m4.xlarge',
+          InitialVariantWeight: 1,
+        },
       ],
       Tags: [
         { Key: 'experiment:stack', Value: STACK_NAME },
@@ -50,6 +56,8 @@ describe('create-endpoint-config handler', () => {
     sagemakerMock.on(CreateEndpointConfigCommand).rejects(endpointConfigExists(state.variant.endpointConfigName));
     sagemakerMock.on(ListTagsCommand).resolves({ Tags: [] });
     // WHEN / THEN
-    await expect(handler(state)).rejects.toThrow(/endpoint-config\/linear-replicated-.* already exists and was not created by this execution/);
+    await expect(handler(state)).rejects.toThrow(
+      /endpoint-config\/linear-replicated-.* already exists and was not created by this execution/,
+    );
   });
 });

@@ -46,14 +46,18 @@ describe('create-endpoint handler', () => {
     // GIVEN
     const state = variantState('sharded');
     sagemakerMock.on(CreateEndpointCommand).rejects(endpointExists(state.variant.endpointName));
-    sagemakerMock.on(ListTagsCommand).resolves({ Tags: [{ Key: 'experiment:execution', Value: 'arn:aws:states:us-east-1:123456789012:execution:Other:run-9' }] });
+    sagemakerMock
+      .on(ListTagsCommand)
+      .resolves({ Tags: [{ Key: 'experiment:execution', Value: 'arn:aws:states:us-east-1:123456789012:execution:Other:run-9' }] });
     // WHEN / THEN
     await expect(handler(state)).rejects.toMatchObject({ name: 'NameTaken' });
   });
 
   it('explains an endpoint quota that is too small', async () => {
     // GIVEN
-    sagemakerMock.on(CreateEndpointCommand).rejects(resourceLimitExceeded("The account-level service limit 'ml.m4.xlarge for endpoint usage' is 0 Instances."));
+    sagemakerMock
+      .on(CreateEndpointCommand)
+      .rejects(resourceLimitExceeded("The account-level service limit 'ml.m4.xlarge for endpoint usage' is 0 Instances."));
     // WHEN / THEN
     await expect(handler(variantState('sharded'))).rejects.toThrow(
       /SageMaker refused 1 x ml.m4.xlarge for endpoint usage: .*Raise the Service Quotas value "ml.m4.xlarge for endpoint usage".*lower endpointInstanceCount/,

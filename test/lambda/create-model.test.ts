@@ -55,7 +55,9 @@ describe('create-model handler', () => {
     // GIVEN
     const state = variantState('sharded', { training: COMPLETED });
     sagemakerMock.on(CreateModelCommand).rejects(modelExists(state.variant.modelName));
-    sagemakerMock.on(ListTagsCommand).resolves({ Tags: [{ Key: 'experiment:execution', Value: 'arn:aws:states:us-east-1:123456789012:execution:Other:run-9' }] });
+    sagemakerMock
+      .on(ListTagsCommand)
+      .resolves({ Tags: [{ Key: 'experiment:execution', Value: 'arn:aws:states:us-east-1:123456789012:execution:Other:run-9' }] });
     // WHEN / THEN
     await expect(handler(state)).rejects.toMatchObject({ name: 'NameTaken' });
   });

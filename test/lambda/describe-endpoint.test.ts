@@ -33,12 +33,18 @@ describe('describe-endpoint handler', () => {
 
   it('fails with EndpointFailed and the failure reason as the cause', async () => {
     // GIVEN
-    sagemakerMock.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'Failed', FailureReason: 'Insufficient capacity for ml.m4.xlarge' });
+    sagemakerMock
+      .on(DescribeEndpointCommand)
+      .resolves({ EndpointStatus: 'Failed', FailureReason: 'Insufficient capacity for ml.m4.xlarge' });
     const state = variantState('replicated', { endpoint: { status: 'Creating', polls: 3, next: 'wait' } });
     // WHEN
     const endpoint = await handler(state);
     // THEN
-    expect(endpoint).toMatchObject({ next: 'fail', error: 'EndpointFailed', cause: `Endpoint ${state.variant.endpointName} failed: Insufficient capacity for ml.m4.xlarge` });
+    expect(endpoint).toMatchObject({
+      next: 'fail',
+      error: 'EndpointFailed',
+      cause: `Endpoint ${state.variant.endpointName} failed: Insufficient capacity for ml.m4.xlarge`,
+    });
   });
 
   it('fails with EndpointTimedOut when the endpoint is still creating at the poll bound', async () => {

@@ -58,12 +58,18 @@ describe('describe-training handler', () => {
 
   it('fails with TrainingJobFailed and the failure reason as the cause', async () => {
     // GIVEN
-    sagemakerMock.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'Failed', FailureReason: 'AlgorithmError: feature_dim mismatch' });
+    sagemakerMock
+      .on(DescribeTrainingJobCommand)
+      .resolves({ TrainingJobStatus: 'Failed', FailureReason: 'AlgorithmError: feature_dim mismatch' });
     const state = variantState('replicated');
     // WHEN
     const training = await handler(state);
     // THEN
-    expect(training).toMatchObject({ next: 'fail', error: 'TrainingJobFailed', cause: `Training job ${state.variant.jobName} failed: AlgorithmError: feature_dim mismatch` });
+    expect(training).toMatchObject({
+      next: 'fail',
+      error: 'TrainingJobFailed',
+      cause: `Training job ${state.variant.jobName} failed: AlgorithmError: feature_dim mismatch`,
+    });
   });
 
   it('fails with TrainingJobStopped, saying a stopped job was stopped', async () => {
@@ -73,7 +79,12 @@ describe('describe-training handler', () => {
     // WHEN
     const training = await handler(state);
     // THEN
-    expect(training).toMatchObject({ status: 'Stopped', next: 'fail', error: 'TrainingJobStopped', cause: `Training job ${state.variant.jobName} was stopped before it completed` });
+    expect(training).toMatchObject({
+      status: 'Stopped',
+      next: 'fail',
+      error: 'TrainingJobStopped',
+      cause: `Training job ${state.variant.jobName} was stopped before it completed`,
+    });
   });
 
   it('fails with TrainingTimedOut when the job is still running at the poll bound', async () => {

@@ -19,12 +19,15 @@ function objectBody(text: string): never {
 
 /** Answers like Linear Learner: one `{score}` per row, in order; the score is the row's first feature. */
 function scoreFirstFeature(input: InvokeEndpointCommandInput): { Body: never } {
-  const rows = Buffer.from(input.Body as Uint8Array).toString('utf8').split('\n');
+  const rows = Buffer.from(input.Body as Uint8Array)
+    .toString('utf8')
+    .split('\n');
   const predictions = rows.map((row) => ({ score: Number(row.split(',')[0]) }));
   return { Body: Buffer.from(JSON.stringify({ predictions })) as never };
 }
 
-const throttled = (): Error => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+const throttled = (): Error =>
+  Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
 
 const TEST_KEY = 'sagemaker/data_distribution_types/test/1984.csv';
 
@@ -32,7 +35,13 @@ const TEST_KEY = 'sagemaker/data_distribution_types/test/1984.csv';
 function evaluationOf(variant: Partial<VariantPlan> = {}, range?: { start: number; end: number }): EvaluateEndpointEvent {
   const state = variantState('sharded');
   return {
-    variant: { ...state.variant, endpointName: 'distributed-sharded', evaluationBatchBytes: 5_000_000, evaluationConcurrency: 4, ...variant },
+    variant: {
+      ...state.variant,
+      endpointName: 'distributed-sharded',
+      evaluationBatchBytes: 5_000_000,
+      evaluationConcurrency: 4,
+      ...variant,
+    },
     dataset: { ...state.dataset, testKey: TEST_KEY },
     ...(range && { range }),
   };
@@ -49,7 +58,9 @@ beforeEach(() => {
 describe('evaluate-endpoint handler', () => {
   it('names the step, the test CSV and the status when the read fails', async () => {
     // GIVEN the dataset's test CSV has expired from the bucket
-    s3.on(GetObjectCommand).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }));
+    s3.on(GetObjectCommand).rejects(
+      Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }),
+    );
     // WHEN / THEN
     await expect(handler(EVENT)).rejects.toMatchObject({
       name: 'NoSuchKey',
@@ -79,8 +90,14 @@ describe('evaluate-endpoint handler', () => {
     const result = await handler(EVENT);
     // THEN
     expect(result).toEqual({
-      variantName: 'sharded', endpointName: 'distributed-sharded',
-      rowsScored: 3, sumSquaredError: 3, sumAbsoluteError: 3, mse: 1, mae: 1, batches: 1,
+      variantName: 'sharded',
+      endpointName: 'distributed-sharded',
+      rowsScored: 3,
+      sumSquaredError: 3,
+      sumAbsoluteError: 3,
+      mse: 1,
+      mae: 1,
+      batches: 1,
     });
   });
 
@@ -91,7 +108,9 @@ describe('evaluate-endpoint handler', () => {
     // WHEN
     const result = await handler(evaluationOf({ evaluationBatchBytes: 6, evaluationConcurrency: 1 }));
     // THEN
-    const bodies = runtime.commandCalls(InvokeEndpointCommand).map((call) => Buffer.from(call.args[0].input.Body as Uint8Array).toString('utf8'));
+    const bodies = runtime
+      .commandCalls(InvokeEndpointCommand)
+      .map((call) => Buffer.from(call.args[0].input.Body as Uint8Array).toString('utf8'));
     expect(bodies).toEqual(['1,0', '3,0', '0,0']);
     expect(result.batches).toBe(3);
     expect(result.mse).toBe(1);
@@ -118,7 +137,9 @@ describe('evaluate-endpoint handler', () => {
 
   it('refuses a batch limit above 6 MiB before reading anything', async () => {
     // GIVEN / WHEN / THEN
-    await expect(handler(evaluationOf({ evaluationBatchBytes: 6_291_457 }))).rejects.toThrow(/maxBatchBytes must be an integer from 1 to 6291456/);
+    await expect(handler(evaluationOf({ evaluationBatchBytes: 6_291_457 }))).rejects.toThrow(
+      /maxBatchBytes must be an integer from 1 to 6291456/,
+    );
     expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 0);
   });
 
@@ -140,7 +161,10 @@ describe('evaluate-endpoint handler', () => {
 describe('createEndpointScorer retries', () => {
   const batch = { index: 0, labels: [2], body: Buffer.from('1,0') };
   const retry = (maxAttempts: number): RetryOptions & { sleep: jest.Mock } => ({
-    maxAttempts, baseDelayMs: 100, maxDelayMs: 1000, sleep: jest.fn(() => Promise.resolve()),
+    maxAttempts,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    sleep: jest.fn(() => Promise.resolve()),
   });
 
   it('retries a throttled request after a backoff and returns the scores', async () => {
@@ -187,8 +211,14 @@ describe('createEndpointScorer retries', () => {
 
 describe('combineEvaluations', () => {
   const part = (rows: number, squared: number, absolute: number): EvaluateEndpointResult => ({
-    variantName: 'sharded', endpointName: 'distributed-sharded', rowsScored: rows,
-    sumSquaredError: squared, sumAbsoluteError: absolute, mse: null, mae: null, batches: 1,
+    variantName: 'sharded',
+    endpointName: 'distributed-sharded',
+    rowsScored: rows,
+    sumSquaredError: squared,
+    sumAbsoluteError: absolute,
+    mse: null,
+    mae: null,
+    batches: 1,
   });
 
   it('adds up the parts and works out MSE and MAE over all their rows', () => {
@@ -197,14 +227,21 @@ describe('combineEvaluations', () => {
     const combined = combineEvaluations([part(4, 10, 6), part(6, 5, 4)]);
     // THEN
     expect(combined).toEqual({
-      variantName: 'sharded', endpointName: 'distributed-sharded',
-      rowsScored: 10, sumSquaredError: 15, sumAbsoluteError: 10, mse: 1.5, mae: 1, batches: 2,
+      variantName: 'sharded',
+      endpointName: 'distributed-sharded',
+      rowsScored: 10,
+      sumSquaredError: 15,
+      sumAbsoluteError: 10,
+      mse: 1.5,
+      mae: 1,
+      batches: 2,
     });
   });
 
   it('refuses to mix parts of different variants', () => {
     // GIVEN / WHEN / THEN
-    expect(() => combineEvaluations([part(1, 1, 1), { ...part(1, 1, 1), variantName: 'replicated' }]))
-      .toThrow(/cannot combine parts of different evaluations: sharded\/distributed-sharded and replicated\/distributed-sharded/);
+    expect(() => combineEvaluations([part(1, 1, 1), { ...part(1, 1, 1), variantName: 'replicated' }])).toThrow(
+      /cannot combine parts of different evaluations: sharded\/distributed-sharded and replicated\/distributed-sharded/,
+    );
   });
 });

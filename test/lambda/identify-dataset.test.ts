@@ -11,7 +11,11 @@ const EVENT = {
     validationPercent: 10,
     maxMalformedShare: 0.5,
     retentionDays: 30,
-    years: years.map((year) => ({ year, kind: year === 1984 ? 'test' as const : 'train' as const, source: { bucket: 'gdelt-open-data', key: `events/${year}.csv` } })),
+    years: years.map((year) => ({
+      year,
+      kind: year === 1984 ? ('test' as const) : ('train' as const),
+      source: { bucket: 'gdelt-open-data', key: `events/${year}.csv` },
+    })),
   },
   profile: { year: 1979, codes: FIXTURE_CODES, sourceETag: '"etag-events/1979.csv"' },
 };
@@ -40,8 +44,9 @@ describe('identify-dataset handler', () => {
     // WHEN / THEN
     await expect(handler(EVENT)).rejects.toMatchObject({
       name: 'AccessDenied',
-      message: 'Identify dataset: S3 HeadObject s3://gdelt-open-data/events/1980.csv failed with HTTP 403 AccessDenied: '
-        + 'S3 sends no error details in reply to a HEAD request',
+      message:
+        'Identify dataset: S3 HeadObject s3://gdelt-open-data/events/1980.csv failed with HTTP 403 AccessDenied: ' +
+        'S3 sends no error details in reply to a HEAD request',
     });
   });
 });

@@ -36,6 +36,8 @@ describe('plan-execution handler', () => {
     // GIVEN
     delete process.env.STACK_NAME;
     // WHEN / THEN
-    await expect(handler({ input: {}, execution: EXECUTION, defaults: DEFAULTS })).rejects.toThrow(/Environment variable STACK_NAME is not set/);
+    await expect(handler({ input: {}, execution: EXECUTION, defaults: DEFAULTS })).rejects.toThrow(
+      /Environment variable STACK_NAME is not set/,
+    );
   });
 });

@@ -1,11 +1,20 @@
 import { HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { AccessDeniedException, GetServiceQuotaCommand, ListAWSDefaultServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import {
+  AccessDeniedException,
+  GetServiceQuotaCommand,
+  ListAWSDefaultServiceQuotasCommand,
+  ServiceQuotasClient,
+} from '@aws-sdk/client-service-quotas';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/preflight';
 import type { PreflightRequest } from '../../lambda/core/preflight/preflight';
 import { FakeQuota, QUOTA_CODES, SUFFICIENT_QUOTAS, fakeServiceQuotas } from '../helpers/fake-service-quotas';
 
-const year = (value: number, kind: 'train' | 'test' = 'train') => ({ source: { bucket: 'gdelt-open-data', key: `events/${value}.csv` }, year: value, kind });
+const year = (value: number, kind: 'train' | 'test' = 'train') => ({
+  source: { bucket: 'gdelt-open-data', key: `events/${value}.csv` },
+  year: value,
+  kind,
+});
 
 const REQUEST: PreflightRequest = {
   enabled: true,
@@ -32,7 +41,9 @@ let s3: AwsClientStub<S3Client>;
 
 /** The quotas a new account has: the AWS defaults only, with the given values. */
 function givenDefaults(values: Record<string, number>): void {
-  quotas = fakeServiceQuotas(Object.entries(values).map(([name, value]): FakeQuota => ({ name, code: QUOTA_CODES[name], defaultValue: value })));
+  quotas = fakeServiceQuotas(
+    Object.entries(values).map(([name, value]): FakeQuota => ({ name, code: QUOTA_CODES[name], defaultValue: value })),
+  );
 }
 
 beforeAll(() => {
@@ -114,7 +125,9 @@ describe('preflight handler', () => {
     );
 
     // WHEN / THEN
-    await expect(handler(REQUEST)).rejects.toThrow(/"Number of instances across all training jobs" \(L-00C91CB5\) is 4 in eu-west-1 \(applied to this account\)/);
+    await expect(handler(REQUEST)).rejects.toThrow(
+      /"Number of instances across all training jobs" \(L-00C91CB5\) is 4 in eu-west-1 \(applied to this account\)/,
+    );
   });
 
   it('fails with PreflightFailed listing every problem: each short quota, each type not offered, each missing year', async () => {
@@ -174,7 +187,10 @@ describe('preflight handler', () => {
     // GIVEN a role or SCP that denies Service Quotas
     quotas.reset();
     quotas.on(ListAWSDefaultServiceQuotasCommand).rejects(
-      new AccessDeniedException({ message: 'User is not authorized to perform: servicequotas:ListAWSDefaultServiceQuotas', $metadata: { httpStatusCode: 400 } }),
+      new AccessDeniedException({
+        message: 'User is not authorized to perform: servicequotas:ListAWSDefaultServiceQuotas',
+        $metadata: { httpStatusCode: 400 },
+      }),
     );
 
     // WHEN
@@ -204,7 +220,9 @@ describe('preflight handler', () => {
   it('still fails on a missing year when Service Quotas is denied', async () => {
     // GIVEN
     quotas.reset();
-    quotas.on(ListAWSDefaultServiceQuotasCommand).rejects(new AccessDeniedException({ message: 'denied', $metadata: { httpStatusCode: 400 } }));
+    quotas
+      .on(ListAWSDefaultServiceQuotasCommand)
+      .rejects(new AccessDeniedException({ message: 'denied', $metadata: { httpStatusCode: 400 } }));
     s3.on(HeadObjectCommand, { Key: 'events/1979.csv' }).rejects(
       new S3ServiceException({ name: 'NotFound', $fault: 'client', message: 'UnknownError', $metadata: { httpStatusCode: 404 } }),
     );

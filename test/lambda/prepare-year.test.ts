@@ -1,6 +1,14 @@
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
-  GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, S3Client, UploadPartCommand,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
@@ -11,7 +19,13 @@ const s3 = mockClient(S3Client);
 const SOURCE = { bucket: 'gdelt-open-data', key: 'events/1979.csv', eTag: '"source-etag"' };
 const PREFIX = 'sagemaker/data_distribution_types/datasets/0123456789abcdef';
 const TRAIN_EVENT = {
-  source: SOURCE, year: 1979, kind: 'train' as const, codes: FIXTURE_CODES, validationPercent: 10, maxMalformedShare: 0.5, dataPrefix: PREFIX,
+  source: SOURCE,
+  year: 1979,
+  kind: 'train' as const,
+  codes: FIXTURE_CODES,
+  validationPercent: 10,
+  maxMalformedShare: 0.5,
+  dataPrefix: PREFIX,
 };
 /** Rows enough for a train output over one 8 MiB part, with margin: ~81,000 kept rows x 144 bytes = 11 MiB. */
 const MULTIPART_ROWS = 90000;
@@ -55,8 +69,11 @@ beforeEach(() => {
 });
 
 function uploadedBytes(key: string): Buffer {
-  const parts = s3.commandCalls(UploadPartCommand, { Key: key }).map((call) => call.args[0].input)
-    .sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0)).map((input) => Buffer.from(input.Body as Uint8Array));
+  const parts = s3
+    .commandCalls(UploadPartCommand, { Key: key })
+    .map((call) => call.args[0].input)
+    .sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0))
+    .map((input) => Buffer.from(input.Body as Uint8Array));
   const puts = s3.commandCalls(PutObjectCommand, { Key: key }).map((call) => Buffer.from(call.args[0].input.Body as Uint8Array));
   return Buffer.concat([...parts, ...puts]);
 }
@@ -77,7 +94,9 @@ describe('prepare-year handler', () => {
     expect(uploadedBytes(trainKey).length).toBe(144 * result.counts.train);
     expect(uploadedBytes(`${PREFIX}/validation/1979.data`).length).toBe(144 * result.counts.validation);
     expect(result).toMatchObject({
-      year: 1979, kind: 'train', skipped: false,
+      year: 1979,
+      kind: 'train',
+      skipped: false,
       outputs: [`s3://data-bucket/${trainKey}`, `s3://data-bucket/${PREFIX}/validation/1979.data`],
     });
   });
@@ -92,19 +111,26 @@ describe('prepare-year handler', () => {
   it('fails with SourceChanged and writes nothing when the source has other bytes than the dataset was named from', async () => {
     // GIVEN GDELT replaced the object after "Identify dataset": S3 answers the IfMatch read with 412
     s3.on(GetObjectCommand, { Bucket: SOURCE.bucket }).rejects(
-      Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } }),
+      Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+        name: 'PreconditionFailed',
+        $metadata: { httpStatusCode: 412 },
+      }),
     );
     // WHEN / THEN
     await expect(handler(TRAIN_EVENT)).rejects.toMatchObject({
       name: 'SourceChanged',
-      message: expect.stringMatching(/^Prepare year: S3 GetObject s3:\/\/gdelt-open-data\/events\/1979.csv failed with HTTP 412 PreconditionFailed: the source object changed/),
+      message: expect.stringMatching(
+        /^Prepare year: S3 GetObject s3:\/\/gdelt-open-data\/events\/1979.csv failed with HTTP 412 PreconditionFailed: the source object changed/,
+      ),
     });
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
     expect(s3).not.toHaveReceivedCommand(CreateMultipartUploadCommand);
   });
 
   it('rejects a work item without the source ETag, naming the field', async () => {
-    await expect(handler({ ...TRAIN_EVENT, source: { ...SOURCE, eTag: '' } })).rejects.toThrow(/source.eTag must be the ETag that named the dataset/);
+    await expect(handler({ ...TRAIN_EVENT, source: { ...SOURCE, eTag: '' } })).rejects.toThrow(
+      /source.eTag must be the ETag that named the dataset/,
+    );
   });
 
   it('writes the manifest last, with settings, source ETag, counts and output keys', async () => {
@@ -155,7 +181,8 @@ describe('prepare-year handler', () => {
   it('fails with NotGdeltData and writes nothing when most rows are not GDELT', async () => {
     givenSource('name,age\nalice,30\nbob,40\n');
     await expect(handler(TRAIN_EVENT)).rejects.toMatchObject({
-      name: 'NotGdeltData', message: expect.stringMatching(/s3:\/\/gdelt-open-data\/events\/1979.csv does not look like GDELT.*3 of 3 rows/),
+      name: 'NotGdeltData',
+      message: expect.stringMatching(/s3:\/\/gdelt-open-data\/events\/1979.csv does not look like GDELT.*3 of 3 rows/),
     });
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
   });
@@ -164,8 +191,9 @@ describe('prepare-year handler', () => {
     s3.on(GetObjectCommand, { Bucket: SOURCE.bucket }).rejects(notFound());
     await expect(handler(TRAIN_EVENT)).rejects.toMatchObject({
       name: 'SourceNotFound',
-      message: 'Prepare year: S3 GetObject s3://gdelt-open-data/events/1979.csv failed with HTTP 404 NoSuchKey: the source object does not exist; '
-        + 'check the year and the source bucket; The specified key does not exist.',
+      message:
+        'Prepare year: S3 GetObject s3://gdelt-open-data/events/1979.csv failed with HTTP 404 NoSuchKey: the source object does not exist; ' +
+        'check the year and the source bucket; The specified key does not exist.',
     });
   });
 
@@ -173,12 +201,15 @@ describe('prepare-year handler', () => {
     // GIVEN a manifest to check the objects of, and HEADs answered 403 with no body: the SDK can only call that Unknown
     const manifest = await firstRunManifest();
     givenPrepared(manifest, new Date());
-    s3.on(HeadObjectCommand, { Bucket: 'data-bucket' }).rejects(Object.assign(new Error('UnknownError'), { name: 'Unknown', $metadata: { httpStatusCode: 403 } }));
+    s3.on(HeadObjectCommand, { Bucket: 'data-bucket' }).rejects(
+      Object.assign(new Error('UnknownError'), { name: 'Unknown', $metadata: { httpStatusCode: 403 } }),
+    );
     // WHEN / THEN
     await expect(handler(TRAIN_EVENT)).rejects.toMatchObject({
       name: 'AccessDenied',
-      message: `Prepare year: S3 HeadObject s3://data-bucket/${PREFIX}/manifests/1979.json failed with HTTP 403 AccessDenied: `
-        + 'S3 sends no error details in reply to a HEAD request',
+      message:
+        `Prepare year: S3 HeadObject s3://data-bucket/${PREFIX}/manifests/1979.json failed with HTTP 403 AccessDenied: ` +
+        'S3 sends no error details in reply to a HEAD request',
     });
   });
 
@@ -240,7 +271,9 @@ describe('prepare-year handler', () => {
     // WHEN
     await expect(handler(TRAIN_EVENT)).rejects.toMatchObject({
       name: 'InternalError',
-      message: expect.stringMatching(/^Prepare year: S3 multipart upload s3:\/\/data-bucket\/.*\/validation\/1979.data failed with HTTP 500 InternalError/),
+      message: expect.stringMatching(
+        /^Prepare year: S3 multipart upload s3:\/\/data-bucket\/.*\/validation\/1979.data failed with HTTP 500 InternalError/,
+      ),
     });
     // THEN the train output, correct and possibly in use by another execution of this dataset, stays
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: `${PREFIX}/train/1979.data` });
@@ -249,6 +282,8 @@ describe('prepare-year handler', () => {
   });
 
   it('rejects a request with an invalid kind, naming the field', async () => {
-    await expect(handler({ ...TRAIN_EVENT, kind: 'validation' as never })).rejects.toThrow(/kind must be 'train' or 'test', got "validation"/);
+    await expect(handler({ ...TRAIN_EVENT, kind: 'validation' as never })).rejects.toThrow(
+      /kind must be 'train' or 'test', got "validation"/,
+    );
   });
 });

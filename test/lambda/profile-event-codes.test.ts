@@ -27,7 +27,10 @@ describe('profile-event-codes handler', () => {
     const result = await handler(EVENT);
     // THEN
     expect(result).toEqual({
-      year: 1979, codes: FIXTURE_CODES, sourceETag: '"etag-1979"', skipped: false,
+      year: 1979,
+      codes: FIXTURE_CODES,
+      sourceETag: '"etag-1979"',
+      skipped: false,
       counts: { read: 501, profiled: 501, wrongColumnCount: 0, emptyEventCode: 0, distinctEventCodes: 86 },
     });
     const manifest = s3.commandCalls(PutObjectCommand, { Bucket: 'data-bucket', Key: 'prefix/profiles/1979.json' });
@@ -51,10 +54,13 @@ describe('profile-event-codes handler', () => {
   });
 
   it('fails with TooFewEventCodes when the first year has fewer than 20 codes', async () => {
-    const fewCodes = FIXTURE_TEXT.split('\n').filter((line) => /^([^\t]*\t){26}0(10|42)\t/.test(line)).join('\n');
+    const fewCodes = FIXTURE_TEXT.split('\n')
+      .filter((line) => /^([^\t]*\t){26}0(10|42)\t/.test(line))
+      .join('\n');
     givenSource(fewCodes);
     await expect(handler(EVENT)).rejects.toMatchObject({
-      name: 'TooFewEventCodes', message: expect.stringMatching(/events\/1979.csv \(year 1979\): the first year has only 2 distinct event codes/),
+      name: 'TooFewEventCodes',
+      message: expect.stringMatching(/events\/1979.csv \(year 1979\): the first year has only 2 distinct event codes/),
     });
   });
 
@@ -64,11 +70,14 @@ describe('profile-event-codes handler', () => {
   });
 
   it('fails with SourceNotFound naming the step, s3://bucket/key and the status', async () => {
-    s3.on(HeadObjectCommand, { Bucket: SOURCE.bucket }).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
+    s3.on(HeadObjectCommand, { Bucket: SOURCE.bucket }).rejects(
+      Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }),
+    );
     await expect(handler(EVENT)).rejects.toMatchObject({
       name: 'SourceNotFound',
-      message: 'Profile event codes: S3 HeadObject s3://gdelt-open-data/events/1979.csv failed with HTTP 404 NotFound: '
-        + 'the source object does not exist; check the year and the source bucket; S3 sends no error details in reply to a HEAD request',
+      message:
+        'Profile event codes: S3 HeadObject s3://gdelt-open-data/events/1979.csv failed with HTTP 404 NotFound: ' +
+        'the source object does not exist; check the year and the source bucket; S3 sends no error details in reply to a HEAD request',
     });
   });
 

@@ -4,8 +4,28 @@ import { Readable } from 'node:stream';
 
 export const FIXTURE_TEXT = readFileSync(`${__dirname}/../fixtures/events-sample.tsv`, 'utf8');
 /** The fixture's 20 codes, ascending (see gdelt-transform.test.ts for how they were worked out). */
-export const FIXTURE_CODES = ['010', '012', '013', '020', '030', '036', '040', '042', '043', '046',
-  '051', '084', '090', '110', '112', '120', '130', '173', '190', '193'];
+export const FIXTURE_CODES = [
+  '010',
+  '012',
+  '013',
+  '020',
+  '030',
+  '036',
+  '040',
+  '042',
+  '043',
+  '046',
+  '051',
+  '084',
+  '090',
+  '110',
+  '112',
+  '120',
+  '130',
+  '173',
+  '190',
+  '193',
+];
 
 /** A GetObject body as the SDK returns it: a Readable that can also be read as a string. */
 export function s3Body(content: string | Buffer | Readable): Readable & { transformToString: () => Promise<string> } {
@@ -21,7 +41,9 @@ export function s3Body(content: string | Buffer | Readable): Readable & { transf
 
 /** `count` copies of a kept fixture row (code 030, all numbers present) with ids from 1 upwards, in chunks of 1000. */
 export function keptRows(count: number): Buffer[] {
-  const columns = FIXTURE_TEXT.split('\n').find((line) => line.startsWith('1553239\t'))!.split('\t');
+  const columns = FIXTURE_TEXT.split('\n')
+    .find((line) => line.startsWith('1553239\t'))!
+    .split('\t');
   const chunks: Buffer[] = [];
   for (let first = 1; first <= count; first += 1000) {
     const lines: string[] = [];
@@ -37,8 +59,10 @@ export function keptRows(count: number): Buffer[] {
 
 /** A readable that yields `chunks` and then fails, like a connection reset mid-download. */
 export function failingAfter(chunks: Buffer[], error: Error): Readable {
-  return Readable.from((async function* () {
-    yield* chunks;
-    throw error;
-  })());
+  return Readable.from(
+    (async function* () {
+      yield* chunks;
+      throw error;
+    })(),
+  );
 }

@@ -57,7 +57,14 @@ describe('start-training handler', () => {
       ],
       OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
       ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: { feature_dim: '25', mini_batch_size: '500', predictor_type: 'regressor', epochs: '2', num_models: '32', loss: 'absolute_loss' },
+      HyperParameters: {
+        feature_dim: '25',
+        mini_batch_size: '500',
+        predictor_type: 'regressor',
+        epochs: '2',
+        num_models: '32',
+        loss: 'absolute_loss',
+      },
       StoppingCondition: { MaxRuntimeInSeconds: 1800 },
       Tags: [
         { Key: 'experiment:stack', Value: STACK_NAME },
@@ -102,7 +109,13 @@ describe('start-training handler', () => {
 
   it('explains a training quota that is too small', async () => {
     // GIVEN
-    sagemakerMock.on(CreateTrainingJobCommand).rejects(resourceLimitExceeded("The account-level service limit 'ml.c4.2xlarge for training job usage' is 5 Instances, with current utilization of 5 Instances and a request delta of 5 Instances."));
+    sagemakerMock
+      .on(CreateTrainingJobCommand)
+      .rejects(
+        resourceLimitExceeded(
+          "The account-level service limit 'ml.c4.2xlarge for training job usage' is 5 Instances, with current utilization of 5 Instances and a request delta of 5 Instances.",
+        ),
+      );
     // WHEN / THEN
     await expect(handler(variantState('sharded'))).rejects.toThrow(
       /SageMaker refused 5 x ml.c4.2xlarge for training job usage: .*Raise the Service Quotas value "ml.c4.2xlarge for training job usage".*lower instanceCount \(variant "sharded"\)/,

@@ -20,7 +20,9 @@ const savedEnv = process.env;
 beforeEach(() => {
   process.env = { ...savedEnv, STACK_NAME: 'MyExperiment', WORKFLOW_STATE_MACHINE_ARN: WORKFLOW_ARN, AWS_REGION: 'us-east-1' };
   sfn.reset();
-  sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION, stateMachineArn: WORKFLOW_ARN, status: 'TIMED_OUT', startDate: new Date() });
+  sfn
+    .on(DescribeExecutionCommand)
+    .resolves({ executionArn: EXECUTION, stateMachineArn: WORKFLOW_ARN, status: 'TIMED_OUT', startDate: new Date() });
   sagemaker = statefulSageMaker();
   logged = [];
   jest.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(line));
@@ -48,9 +50,14 @@ describe('sweep-ended-executions handler', () => {
   it('fails after logging when a resource could not be removed, so the error shows', async () => {
     // GIVEN SageMaker refuses the delete
     sagemaker.add('endpoint', NAME, OURS, 'InService');
-    sagemaker.sagemaker.on(DeleteEndpointCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    sagemaker.sagemaker
+      .on(DeleteEndpointCommand)
+      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
     // WHEN / THEN
-    await expect(handler({}, context)).rejects.toMatchObject({ name: 'CleanUpFailed', message: expect.stringContaining(`endpoint ${NAME} (AccessDeniedException`) });
+    await expect(handler({}, context)).rejects.toMatchObject({
+      name: 'CleanUpFailed',
+      message: expect.stringContaining(`endpoint ${NAME} (AccessDeniedException`),
+    });
     expect(JSON.parse(logged[0]).counts.failed).toBe(1);
   });
 

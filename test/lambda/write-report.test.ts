@@ -33,9 +33,21 @@ describe('write-report handler', () => {
     await handler(EVENT);
     // THEN
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'data-bucket', Key: `${PREFIX}/report.json`, ContentType: 'application/json' });
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'data-bucket', Key: `${PREFIX}/report.md`, ContentType: 'text/markdown; charset=utf-8' });
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'data-bucket', Key: `${PREFIX}/report.svg`, ContentType: 'image/svg+xml' });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'data-bucket',
+      Key: `${PREFIX}/report.json`,
+      ContentType: 'application/json',
+    });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'data-bucket',
+      Key: `${PREFIX}/report.md`,
+      ContentType: 'text/markdown; charset=utf-8',
+    });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'data-bucket',
+      Key: `${PREFIX}/report.svg`,
+      ContentType: 'image/svg+xml',
+    });
   });
 
   it('writes report.json last, so its presence means the report is complete', async () => {
@@ -51,7 +63,8 @@ describe('write-report handler', () => {
     const result = await handler(EVENT);
     // THEN
     expect(result).toEqual({
-      summary: 'sharded trained 2.50x faster than replicated (120 s vs 300 s). replicated is more accurate: test MSE 1.2 vs 1.5 for sharded (20% lower).',
+      summary:
+        'sharded trained 2.50x faster than replicated (120 s vs 300 s). replicated is more accurate: test MSE 1.2 vs 1.5 for sharded (20% lower).',
       uris: {
         json: `s3://data-bucket/${PREFIX}/report.json`,
         markdown: `s3://data-bucket/${PREFIX}/report.md`,
@@ -72,7 +85,7 @@ describe('write-report handler', () => {
     expect(report.prices.source).toMatch(/pricesPerHour setting/);
   });
 
-  it('carries the preflight\'s warnings into report.json and report.md', async () => {
+  it("carries the preflight's warnings into report.json and report.md", async () => {
     // GIVEN a run whose quotas could not be checked
     const warning = 'Service Quotas could not be read (AccessDeniedException: denied), so the SageMaker quotas were not checked';
 

@@ -12,7 +12,7 @@ function withoutStderr<T>(run: () => T): T {
 }
 
 describe('Lambda bundles', () => {
-  it('bundle every task with esbuild, leaving the runtime\'s AWS SDK out', () => {
+  it("bundle every task with esbuild, leaving the runtime's AWS SDK out", () => {
     // GIVEN the stack built with bundling, as `cdk deploy` does (CDK's "Bundling asset" line per function, written
     // while the stack is built, kept out of the test output)
     const { app, stack } = withoutStderr(() => buildStack({ bundle: true }));
@@ -21,9 +21,14 @@ describe('Lambda bundles', () => {
     const assembly = app.synth();
 
     // THEN each task function's asset is one index.js; only data preparation carries its own S3 client and lib-storage
-    const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const template = assembly.getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
     const tasks = Object.values(template.Resources).filter(
-      (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Handler === 'index.handler' && resource.Properties.Runtime === 'nodejs24.x',
+      (resource) =>
+        resource.Type === 'AWS::Lambda::Function' &&
+        resource.Properties.Handler === 'index.handler' &&
+        resource.Properties.Runtime === 'nodejs24.x',
     );
     const bundles = tasks.map((fn) => {
       const key = (fn.Properties.Code as { S3Key: string }).S3Key;

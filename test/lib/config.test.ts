@@ -14,7 +14,10 @@ afterAll(() => {
 });
 
 /** A CDK context with the given values, as `app.node.tryGetContext` reads it. */
-const contextOf = (values: Record<string, unknown>) => (key: string): unknown => values[key];
+const contextOf =
+  (values: Record<string, unknown>) =>
+  (key: string): unknown =>
+    values[key];
 
 function configFile(name: string, text: string): string {
   const path = join(dir, name);
@@ -36,7 +39,14 @@ describe('loadDeployConfig', () => {
       endpointInstanceType: 'ml.m4.xlarge',
       endpointInstanceCount: 1,
       s3Prefix: 'sagemaker/data_distribution_types',
-      hyperparameters: { feature_dim: '25', mini_batch_size: '500', predictor_type: 'regressor', epochs: '2', num_models: '32', loss: 'absolute_loss' },
+      hyperparameters: {
+        feature_dim: '25',
+        mini_batch_size: '500',
+        predictor_type: 'regressor',
+        epochs: '2',
+        num_models: '32',
+        loss: 'absolute_loss',
+      },
     });
     expect(config.settings.pricesPerHour['ml.c4.2xlarge']).toBeGreaterThan(0);
   });
@@ -97,7 +107,9 @@ describe('loadDeployConfig', () => {
     // GIVEN
     const path = join(dir, 'missing.json');
     // WHEN / THEN
-    expect(() => loadDeployConfig(contextOf({ configFile: path }))).toThrow(/Config file .*missing\.json \(context "configFile"\) cannot be read: ENOENT/);
+    expect(() => loadDeployConfig(contextOf({ configFile: path }))).toThrow(
+      /Config file .*missing\.json \(context "configFile"\) cannot be read: ENOENT/,
+    );
   });
 
   it('fails clearly when the config file is not valid JSON', () => {
@@ -111,7 +123,9 @@ describe('loadDeployConfig', () => {
     // GIVEN
     const path = configFile('list.json', '[1, 2]');
     // WHEN / THEN
-    expect(() => loadDeployConfig(contextOf({ configFile: path }))).toThrow(/Config file .*list\.json must be a JSON object of settings, got \[1,2\]/);
+    expect(() => loadDeployConfig(contextOf({ configFile: path }))).toThrow(
+      /Config file .*list\.json must be a JSON object of settings, got \[1,2\]/,
+    );
   });
 
   it('rejects a configFile context value that is not a path', () => {

@@ -4,7 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { stateMachineDefinition } from '../helpers/definition';
 import { buildStack, synthTemplate } from '../helpers/stack';
 
-type State = { Type: string; Retry?: unknown[]; ItemProcessor?: { States: Record<string, State> }; Iterator?: { States: Record<string, State> } };
+type State = {
+  Type: string;
+  Retry?: unknown[];
+  ItemProcessor?: { States: Record<string, State> };
+  Iterator?: { States: Record<string, State> };
+};
 
 /** Every state, including those inside Map states. */
 function collectStates(definition: { States?: Record<string, State> } | Record<string, unknown>): Record<string, State> {
@@ -39,20 +44,36 @@ describe('data bucket', () => {
   it('is encrypted, blocks all public access and expires incomplete multipart uploads', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })]) },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })]),
+      },
     });
   });
 
   it('expires prepared datasets after datasetRetentionDays, 30 by default', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([{ Id: 'expire-prepared-datasets', Prefix: 'sagemaker/data_distribution_types/datasets/', ExpirationInDays: 30, Status: 'Enabled' }]),
+        Rules: Match.arrayWith([
+          {
+            Id: 'expire-prepared-datasets',
+            Prefix: 'sagemaker/data_distribution_types/datasets/',
+            ExpirationInDays: 30,
+            Status: 'Enabled',
+          },
+        ]),
       },
     });
     const week = synthTemplate({ context: { experiment: { datasetRetentionDays: 7, s3Prefix: 'experiments/linear' } } });
     week.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'experiments/linear/datasets/', ExpirationInDays: 7 })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'experiments/linear/datasets/', ExpirationInDays: 7 })]),
+      },
     });
   });
 
@@ -103,7 +124,9 @@ describe('SageMaker execution role', () => {
     const bucketStatements = roleStatements.filter((statement) => JSON.stringify(statement.Resource).includes('DataBucket'));
     expect(bucketStatements).toHaveLength(2);
     const list = bucketStatements.find((statement) => actionsOf(statement).includes('s3:ListBucket'))!;
-    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['sagemaker/data_distribution_types', 'sagemaker/data_distribution_types/*'] } });
+    expect(list.Condition).toEqual({
+      StringLike: { 's3:prefix': ['sagemaker/data_distribution_types', 'sagemaker/data_distribution_types/*'] },
+    });
     const objects = bucketStatements.find((statement) => actionsOf(statement).includes('s3:GetObject'))!;
     expect(JSON.stringify(objects.Resource)).toContain('/sagemaker/data_distribution_types/*');
     expect(actionsOf(objects).sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
@@ -144,23 +167,31 @@ describe('task functions', () => {
     }
   });
 
-  it('change SageMaker resources only by the experiment\'s name prefix', () => {
+  it("change SageMaker resources only by the experiment's name prefix", () => {
     // Listing and reading tags is how the destroy clean-up finds this stack's resources among all others.
-    const readOnly = new Set(['sagemaker:ListTags', 'sagemaker:ListTrainingJobs', 'sagemaker:ListEndpoints', 'sagemaker:ListEndpointConfigs', 'sagemaker:ListModels']);
+    const readOnly = new Set([
+      'sagemaker:ListTags',
+      'sagemaker:ListTrainingJobs',
+      'sagemaker:ListEndpoints',
+      'sagemaker:ListEndpointConfigs',
+      'sagemaker:ListModels',
+    ]);
     const sagemaker = statementsOf(template).filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('sagemaker:') && !readOnly.has(action)),
     );
     expect(sagemaker.length).toBeGreaterThan(0);
     for (const statement of sagemaker) {
-      for (const resource of [statement.Resource].flat()) expect(JSON.stringify(resource)).toMatch(/:(training-job|model|endpoint-config|endpoint)\/linear-\*/);
+      for (const resource of [statement.Resource].flat())
+        expect(JSON.stringify(resource)).toMatch(/:(training-job|model|endpoint-config|endpoint)\/linear-\*/);
     }
   });
 });
 
 describe('data preparation', () => {
   it('never deletes prepared data, which executions with the same settings share', () => {
-    const deletes = statementsOf(template).filter((statement) =>
-      actionsOf(statement).includes('s3:DeleteObject') && JSON.stringify(statement.Resource).includes('DataBucket'));
+    const deletes = statementsOf(template).filter(
+      (statement) => actionsOf(statement).includes('s3:DeleteObject') && JSON.stringify(statement.Resource).includes('DataBucket'),
+    );
     // Only the bucket's own auto-delete on destroy may delete objects.
     expect(deletes.every((statement) => statement.policy.includes('AutoDelete'))).toBe(true);
   });
@@ -171,9 +202,9 @@ describe('workflow tasks', () => {
     const taskStates = Object.values(collectStates(stateMachineDefinition(template))).filter((state) => state.Type === 'Task');
     expect(taskStates.length).toBeGreaterThanOrEqual(12);
     for (const state of taskStates) {
-      expect(state.Retry).toEqual(expect.arrayContaining([
-        expect.objectContaining({ ErrorEquals: ['Lambda.Unknown', 'Sandbox.Timedout'], MaxAttempts: 1 }),
-      ]));
+      expect(state.Retry).toEqual(
+        expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['Lambda.Unknown', 'Sandbox.Timedout'], MaxAttempts: 1 })]),
+      );
     }
   });
 
@@ -256,35 +287,49 @@ describe("CDK's built-in CloudFormation template validation", () => {
 });
 
 describe('region', () => {
-  it('uses the deploy region\'s Linear Learner image in the workflow', () => {
+  it("uses the deploy region's Linear Learner image in the workflow", () => {
     const frankfurt = synthTemplate({ env: { account: '123456789012', region: 'eu-central-1' } });
     const definition = JSON.stringify(frankfurt.findResources('AWS::StepFunctions::StateMachine'));
     expect(definition).toContain('664544806723.dkr.ecr.eu-central-1.amazonaws.com/linear-learner:1');
   });
 
   it('fails synth in a region without a known image unless one is given', () => {
-    expect(() => synthTemplate({ env: { region: 'xx-nowhere-1' } })).toThrow(/No Linear Learner image is known for region "xx-nowhere-1".*imageUri/s);
-    const given = synthTemplate({ env: { region: 'xx-nowhere-1' }, context: { experiment: { imageUri: '111122223333.dkr.ecr.xx-nowhere-1.amazonaws.com/linear-learner:1' } } });
-    expect(JSON.stringify(given.findResources('AWS::StepFunctions::StateMachine'))).toContain('111122223333.dkr.ecr.xx-nowhere-1.amazonaws.com/linear-learner:1');
+    expect(() => synthTemplate({ env: { region: 'xx-nowhere-1' } })).toThrow(
+      /No Linear Learner image is known for region "xx-nowhere-1".*imageUri/s,
+    );
+    const given = synthTemplate({
+      env: { region: 'xx-nowhere-1' },
+      context: { experiment: { imageUri: '111122223333.dkr.ecr.xx-nowhere-1.amazonaws.com/linear-learner:1' } },
+    });
+    expect(JSON.stringify(given.findResources('AWS::StepFunctions::StateMachine'))).toContain(
+      '111122223333.dkr.ecr.xx-nowhere-1.amazonaws.com/linear-learner:1',
+    );
   });
 
   it('resolves the image at deploy time from a region map when synth has no region', () => {
     const agnostic = synthTemplate({ env: {} });
     const mapping = agnostic.findMappings('*');
-    expect(Object.values(mapping)[0]).toMatchObject({ 'eu-west-1': { account: '438346466558' }, 'cn-north-1': { account: '390948362332' } });
+    expect(Object.values(mapping)[0]).toMatchObject({
+      'eu-west-1': { account: '438346466558' },
+      'cn-north-1': { account: '390948362332' },
+    });
   });
 });
 
 describe('deploy-time settings', () => {
   it('reach the workflow as the defaults of every execution', () => {
-    const custom = synthTemplate({ context: { experiment: JSON.stringify({ instanceType: 'ml.c5.2xlarge', endpointInstanceType: 'ml.m5.large' }) } });
+    const custom = synthTemplate({
+      context: { experiment: JSON.stringify({ instanceType: 'ml.c5.2xlarge', endpointInstanceType: 'ml.m5.large' }) },
+    });
     const definition = JSON.stringify(custom.findResources('AWS::StepFunctions::StateMachine'));
     expect(definition).toContain('\\"instanceType\\":\\"ml.c5.2xlarge\\"');
     expect(definition).toContain('\\"endpointInstanceType\\":\\"ml.m5.large\\"');
   });
 
   it('are rejected at synth with the setting, the value and what is allowed', () => {
-    expect(() => synthTemplate({ context: { experiment: { instanceCount: 0 } } })).toThrow(/instanceCount: 0 must be an integer from 1 to 100/);
+    expect(() => synthTemplate({ context: { experiment: { instanceCount: 0 } } })).toThrow(
+      /instanceCount: 0 must be an integer from 1 to 100/,
+    );
   });
 });
 
@@ -308,13 +353,17 @@ describe('clean-up on destroy', () => {
 });
 
 describe('clean-up after an execution ends', () => {
-  const workflow = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find((id) => id.startsWith('WorkflowStateMachine'))!;
-  const cleanUpMachine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find((id) => id.startsWith('CleanUpAfterEndStateMachine'))!;
+  const workflow = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find((id) =>
+    id.startsWith('WorkflowStateMachine'),
+  )!;
+  const cleanUpMachine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find((id) =>
+    id.startsWith('CleanUpAfterEndStateMachine'),
+  )!;
   const rules = template.findResources('AWS::Events::Rule');
   const [onEnd] = Object.values(rules).filter((rule) => rule.Properties.EventPattern);
   const [schedule] = Object.values(rules).filter((rule) => rule.Properties.ScheduleExpression);
 
-  it('starts on the ABORTED, TIMED_OUT and FAILED status changes of this stack\'s workflow only', () => {
+  it("starts on the ABORTED, TIMED_OUT and FAILED status changes of this stack's workflow only", () => {
     // GIVEN / WHEN / THEN
     expect(onEnd.Properties.EventPattern).toEqual({
       source: ['aws.states'],
@@ -327,17 +376,21 @@ describe('clean-up after an execution ends', () => {
   it('sweeps every 30 minutes', () => {
     // GIVEN / WHEN / THEN
     expect(schedule.Properties.ScheduleExpression).toBe('rate(30 minutes)');
-    const sweep = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, fn]) => String(fn.Properties.Description).startsWith('Removes what ended executions'))!;
+    const sweep = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, fn]) =>
+      String(fn.Properties.Description).startsWith('Removes what ended executions'),
+    )!;
     expect(schedule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [sweep[0], 'Arn'] } })]);
   });
 
-  it('reads only the executions of this stack\'s workflow', () => {
+  it("reads only the executions of this stack's workflow", () => {
     // GIVEN / WHEN
     const describe = statementsOf(template).filter((statement) => actionsOf(statement).includes('states:DescribeExecution'));
     // THEN
     expect(describe).toHaveLength(2);
     for (const statement of describe) {
-      expect(JSON.stringify(statement.Resource)).toMatch(/:states:us-east-1:123456789012:execution:".*"Ref":"WorkflowStateMachine[0-9A-F]+".*":\*"/);
+      expect(JSON.stringify(statement.Resource)).toMatch(
+        /:states:us-east-1:123456789012:execution:".*"Ref":"WorkflowStateMachine[0-9A-F]+".*":\*"/,
+      );
     }
   });
 

@@ -4,7 +4,9 @@ const template = synthTemplate();
 
 /** The statements of the preflight function's role, found by the function's description. */
 function preflightStatements(): unknown[] {
-  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: 'Checks SageMaker quotas and the GDELT source objects before anything is read or created' } });
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Description: 'Checks SageMaker quotas and the GDELT source objects before anything is read or created' },
+  });
   const [fn] = Object.values(functions);
   const role = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
   const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>

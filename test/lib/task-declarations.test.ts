@@ -45,7 +45,11 @@ describe('task declarations', () => {
     const states = taskStates(stateMachineDefinition(template, logicalIdPrefix).States as States);
 
     // THEN every Task state is declared, and every declared state exists
-    expect(states.map(({ name }) => name).sort()).toEqual(declaredStates(declarations).map(({ name }) => name).sort());
+    expect(states.map(({ name }) => name).sort()).toEqual(
+      declaredStates(declarations)
+        .map(({ name }) => name)
+        .sort(),
+    );
   });
 
   it.each([

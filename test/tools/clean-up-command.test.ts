@@ -48,7 +48,14 @@ beforeEach(() => {
   sfnMock.reset();
   cloudFormationMock.reset();
   cloudFormationMock.on(DescribeStacksCommand).resolves({
-    Stacks: [{ StackName: 'DistributedTrainingExperiment', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: stateMachineArn }] }],
+    Stacks: [
+      {
+        StackName: 'DistributedTrainingExperiment',
+        StackStatus: 'CREATE_COMPLETE',
+        CreationTime: new Date(),
+        Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: stateMachineArn }],
+      },
+    ],
   });
   sagemaker = statefulSageMaker();
 });
@@ -126,7 +133,9 @@ describe('experiment clean-up', () => {
 
     // THEN
     expect(code).toBe(1);
-    expect(err.join('\n')).toMatch(/Execution run-1 is still running.*Stop it first.*aws stepfunctions stop-execution --execution-arn arn:aws:states:us-east-1:123456789012:execution:ExperimentWorkflow:run-1/);
+    expect(err.join('\n')).toMatch(
+      /Execution run-1 is still running.*Stop it first.*aws stepfunctions stop-execution --execution-arn arn:aws:states:us-east-1:123456789012:execution:ExperimentWorkflow:run-1/,
+    );
     expect(sagemaker.sagemaker.calls()).toHaveLength(0);
   });
 

@@ -17,8 +17,18 @@ import {
 const stateMachineArn = 'arn:aws:states:eu-west-1:111122223333:stateMachine:ExperimentWorkflow';
 const startedAt = new Date('2025-03-04T10:00:00Z');
 const at = (time: string) => new Date(`2025-03-04T${time}Z`);
-const entered = (id: number, name: string, time: string): HistoryEvent => ({ id, type: 'TaskStateEntered', timestamp: at(time), stateEnteredEventDetails: { name } });
-const exited = (id: number, name: string, time: string): HistoryEvent => ({ id, type: 'TaskStateExited', timestamp: at(time), stateExitedEventDetails: { name } });
+const entered = (id: number, name: string, time: string): HistoryEvent => ({
+  id,
+  type: 'TaskStateEntered',
+  timestamp: at(time),
+  stateEnteredEventDetails: { name },
+});
+const exited = (id: number, name: string, time: string): HistoryEvent => ({
+  id,
+  type: 'TaskStateExited',
+  timestamp: at(time),
+  stateExitedEventDetails: { name },
+});
 
 describe('parseArguments', () => {
   it('reads start with every option', () => {
@@ -125,7 +135,9 @@ describe('formatting', () => {
 
   it('shows the type and message of a Lambda error cause', () => {
     // WHEN / THEN
-    expect(readableCause('{"errorType":"CleanUpFailed","errorMessage":"endpoint e left","trace":["at x"]}')).toBe('CleanUpFailed: endpoint e left');
+    expect(readableCause('{"errorType":"CleanUpFailed","errorMessage":"endpoint e left","trace":["at x"]}')).toBe(
+      'CleanUpFailed: endpoint e left',
+    );
   });
 
   it('shows a plain cause as it is', () => {
@@ -154,7 +166,9 @@ describe('unreachableMessage', () => {
     const error = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED', address: '10.0.0.1', port: 443 });
 
     // WHEN / THEN
-    expect(unreachableMessage(error, 'us-east-1')).toMatch(/^AWS could not be reached at 10\.0\.0\.1:443 \(region us-east-1\): ECONNREFUSED\./);
+    expect(unreachableMessage(error, 'us-east-1')).toMatch(
+      /^AWS could not be reached at 10\.0\.0\.1:443 \(region us-east-1\): ECONNREFUSED\./,
+    );
   });
 
   it("names the region for the SDK's timeout, which carries no endpoint", () => {
@@ -162,7 +176,9 @@ describe('unreachableMessage', () => {
     const error = Object.assign(new Error('the request socket did not establish a connection within 1000 ms'), { name: 'TimeoutError' });
 
     // WHEN / THEN
-    expect(unreachableMessage(error, 'us-east-1')).toMatch(/^AWS could not be reached at the endpoints of region us-east-1: TimeoutError\./);
+    expect(unreachableMessage(error, 'us-east-1')).toMatch(
+      /^AWS could not be reached at the endpoints of region us-east-1: TimeoutError\./,
+    );
   });
 
   it('leaves other errors alone', () => {
@@ -187,7 +203,9 @@ describe('parseInputDocument', () => {
 
   it('names the file when it is JSON but not an object', () => {
     // WHEN / THEN
-    expect(() => parseInputDocument('in.json', '[1, 2]')).toThrow('Input file in.json must contain a JSON object (the execution input), got an array.');
+    expect(() => parseInputDocument('in.json', '[1, 2]')).toThrow(
+      'Input file in.json must contain a JSON object (the execution input), got an array.',
+    );
   });
 });
 
@@ -206,7 +224,11 @@ describe('applyHistory', () => {
 
   it('counts parallel states of the same name', () => {
     // WHEN
-    const { lines } = applyHistory(INITIAL_PROGRESS, [entered(1, 'Wait for training', '10:01:00'), entered(2, 'Wait for training', '10:01:00')], startedAt);
+    const { lines } = applyHistory(
+      INITIAL_PROGRESS,
+      [entered(1, 'Wait for training', '10:01:00'), entered(2, 'Wait for training', '10:01:00')],
+      startedAt,
+    );
 
     // THEN
     expect(lines[2]).toBe('        running now: Wait for training (x2)');
@@ -234,7 +256,14 @@ describe('outcomeLines', () => {
     const lines = outcomeLines({ status: 'SUCCEEDED', startDate: startedAt, stopDate: at('10:30:00'), output } as never);
 
     // THEN
-    expect(lines).toEqual(['Execution SUCCEEDED after 30:00.', '', 'Sharded trained 2.1x faster.', '', 'Report:', '  markdown: s3://b/r.md']);
+    expect(lines).toEqual([
+      'Execution SUCCEEDED after 30:00.',
+      '',
+      'Sharded trained 2.1x faster.',
+      '',
+      'Report:',
+      '  markdown: s3://b/r.md',
+    ]);
   });
 
   it('prints error and cause of a failed execution', () => {

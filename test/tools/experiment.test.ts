@@ -1,12 +1,6 @@
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  HistoryEvent,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, HistoryEvent, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExperimentDeps, main } from '../../tools/experiment';
@@ -77,7 +71,10 @@ function givenDeployedStack() {
 const succeededOutput = JSON.stringify({
   report: {
     summary: 'ShardedByS3Key trained 3.4x faster; FullyReplicated MSE 9.1 vs 9.8.',
-    uris: { json: 's3://experiment-data-bucket/reports/run-1/report.json', markdown: 's3://experiment-data-bucket/reports/run-1/report.md' },
+    uris: {
+      json: 's3://experiment-data-bucket/reports/run-1/report.json',
+      markdown: 's3://experiment-data-bucket/reports/run-1/report.md',
+    },
   },
 });
 
@@ -195,7 +192,10 @@ describe('experiment start', () => {
       startDate: at('10:00:00'),
       stopDate: at('10:05:00'),
       error: 'ResourceLimitExceeded',
-      cause: JSON.stringify({ errorType: 'ResourceLimitExceeded', errorMessage: 'The account-level service limit for ml.c4.2xlarge is 5 Instances' }),
+      cause: JSON.stringify({
+        errorType: 'ResourceLimitExceeded',
+        errorMessage: 'The account-level service limit for ml.c4.2xlarge is 5 Instances',
+      }),
     });
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [event(2, 'TaskStateEntered', '10:00:02', 'Start training job')] });
     const { deps, out, err } = harness();
@@ -260,7 +260,9 @@ describe('experiment report', () => {
   it('resolves a name to its execution and prints the Markdown report', async () => {
     // GIVEN
     givenDeployedStack();
-    sfnMock.on(DescribeExecutionCommand, { executionArn }).resolves({ executionArn, stateMachineArn, status: 'SUCCEEDED', startDate: at('10:00:00'), output: succeededOutput });
+    sfnMock
+      .on(DescribeExecutionCommand, { executionArn })
+      .resolves({ executionArn, stateMachineArn, status: 'SUCCEEDED', startDate: at('10:00:00'), output: succeededOutput });
     s3Mock
       .on(GetObjectCommand, { Bucket: 'experiment-data-bucket', Key: 'reports/run-1/report.md' })
       .resolves({ Body: { transformToString: async () => '# Distributed training report\n' } as never });
@@ -276,7 +278,9 @@ describe('experiment report', () => {
 
   it('uses an execution ARN as it is, without looking up the stack', async () => {
     // GIVEN
-    sfnMock.on(DescribeExecutionCommand).resolves({ executionArn, stateMachineArn, status: 'SUCCEEDED', startDate: at('10:00:00'), output: succeededOutput });
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn, stateMachineArn, status: 'SUCCEEDED', startDate: at('10:00:00'), output: succeededOutput });
     s3Mock.on(GetObjectCommand).resolves({ Body: { transformToString: async () => '# Report' } as never });
     const { deps } = harness();
 
@@ -292,7 +296,9 @@ describe('experiment report', () => {
   it('explains that a failed execution has no report', async () => {
     // GIVEN
     givenDeployedStack();
-    sfnMock.on(DescribeExecutionCommand).resolves({ executionArn, name: 'run-1', stateMachineArn, status: 'FAILED', startDate: at('10:00:00'), error: 'States.TaskFailed' });
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn, name: 'run-1', stateMachineArn, status: 'FAILED', startDate: at('10:00:00'), error: 'States.TaskFailed' });
     const { deps, err } = harness();
 
     // WHEN
@@ -307,7 +313,9 @@ describe('experiment report', () => {
   it('explains that a running execution has no report yet', async () => {
     // GIVEN
     givenDeployedStack();
-    sfnMock.on(DescribeExecutionCommand).resolves({ executionArn, name: 'run-1', stateMachineArn, status: 'RUNNING', startDate: at('10:00:00') });
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn, name: 'run-1', stateMachineArn, status: 'RUNNING', startDate: at('10:00:00') });
     const { deps, err } = harness();
 
     // WHEN
@@ -321,9 +329,14 @@ describe('experiment report', () => {
 describe('experiment errors', () => {
   it('says the stack is not deployed and how to deploy it', async () => {
     // GIVEN CloudFormation's answer for a stack that does not exist
-    cloudFormationMock
-      .on(DescribeStacksCommand)
-      .rejects(new CloudFormationServiceException({ name: 'ValidationError', message: 'Stack with id Mine does not exist', $fault: 'client', $metadata: {} }));
+    cloudFormationMock.on(DescribeStacksCommand).rejects(
+      new CloudFormationServiceException({
+        name: 'ValidationError',
+        message: 'Stack with id Mine does not exist',
+        $fault: 'client',
+        $metadata: {},
+      }),
+    );
     const { deps, err } = harness();
 
     // WHEN
@@ -410,7 +423,9 @@ describe('experiment errors', () => {
 
     // THEN
     expect(code).toBe(2);
-    expect(err[0]).toMatch(/^Unknown option --wait for "start"\. Allowed: --watch, --input, --stack, --name\.\n\nUsage: npm run experiment/);
+    expect(err[0]).toMatch(
+      /^Unknown option --wait for "start"\. Allowed: --watch, --input, --stack, --name\.\n\nUsage: npm run experiment/,
+    );
   });
 
   it('prints the usage for a bad command line, exit code 2', async () => {

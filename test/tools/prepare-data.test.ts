@@ -24,7 +24,10 @@ describe('prepare-data tool', () => {
     const results = await prepareData(options(), () => undefined);
     // THEN
     const out = path.join(work, 'out');
-    expect(results.map((result) => [result.year, result.kind])).toEqual([[1979, 'train'], [1984, 'test']]);
+    expect(results.map((result) => [result.year, result.kind])).toEqual([
+      [1979, 'train'],
+      [1984, 'test'],
+    ]);
     expect(readdirSync(out).sort()).toEqual(['datasets', 'profiles']);
     const [id] = readdirSync(path.join(out, 'datasets'));
     expect(id).toMatch(/^[0-9a-f]{16}$/);
@@ -67,7 +70,12 @@ describe('prepare-data tool', () => {
 describe('parseOptions', () => {
   it('takes several inputs after --input and defaults the settings', () => {
     expect(parseOptions(['--input', 'a/1979.csv', 'a/1980.csv', '--out', 'o'])).toEqual({
-      inputs: ['a/1979.csv', 'a/1980.csv'], out: 'o', testYear: undefined, validationPercent: 10, maxMalformedShare: 0.5, prefix: '',
+      inputs: ['a/1979.csv', 'a/1980.csv'],
+      out: 'o',
+      testYear: undefined,
+      validationPercent: 10,
+      maxMalformedShare: 0.5,
+      prefix: '',
     });
   });
 
@@ -96,12 +104,16 @@ describe('parseOptions', () => {
 
   it('rejects a --max-malformed-share outside 0 to 1', () => {
     // WHEN / THEN
-    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--max-malformed-share', '2'])).toThrow('--max-malformed-share 2 must be a number from 0 to 1');
+    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--max-malformed-share', '2'])).toThrow(
+      '--max-malformed-share 2 must be a number from 0 to 1',
+    );
   });
 
   it('rejects a --prefix the s3Prefix setting would refuse', () => {
     // WHEN / THEN
-    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--prefix', '/data/'])).toThrow(/^--prefix "\/data\/" must be an S3 key prefix/);
+    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--prefix', '/data/'])).toThrow(
+      /^--prefix "\/data\/" must be an S3 key prefix/,
+    );
   });
 
   it('writes below the --prefix inside --out', async () => {
@@ -122,7 +134,11 @@ describe('prepare-data command line', () => {
   function run(argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    return main(argv, (line) => out.push(line), (line) => err.push(line)).then((code) => ({ code, out, err }));
+    return main(
+      argv,
+      (line) => out.push(line),
+      (line) => err.push(line),
+    ).then((code) => ({ code, out, err }));
   }
 
   it('prints the usage for an unknown option, exit code 2', async () => {
@@ -155,7 +171,10 @@ describe('prepare-data command line', () => {
     expect(code).toBe(0);
     // The dataset id hashes the local files' sizes and modification times, so only its shape is fixed.
     expect(out.map((line) => line.split(':')[0].replace(/^dataset [0-9a-f]{16}$/, 'dataset <id>'))).toEqual([
-      'event codes of 1979', 'dataset <id>', '1979 train', '1984 test',
+      'event codes of 1979',
+      'dataset <id>',
+      '1979 train',
+      '1984 test',
     ]);
   });
 });

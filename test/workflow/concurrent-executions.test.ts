@@ -31,17 +31,24 @@ afterEach(() => {
 
 /** The training requests one execution sent, found by the execution tag SageMaker would store with each job. */
 function trainingRequestsOf(executionName: string): CreateTrainingJobCommandInput[] {
-  return sagemaker.commandCalls(CreateTrainingJobCommand).map((call) => call.args[0].input)
+  return sagemaker
+    .commandCalls(CreateTrainingJobCommand)
+    .map((call) => call.args[0].input)
     .filter((input) => input.Tags?.some((tag) => tag.Key === 'experiment:execution' && tag.Value === executionArn(executionName)));
 }
 
 /** What SageMaker would read for a channel: every object whose key starts with the channel's S3 prefix. */
 function objectsBelow(channelUri: string): string[] {
-  return [...s3.objects.keys()].filter((uri) => uri.startsWith(channelUri)).map((uri) => uri.slice(channelUri.length)).sort();
+  return [...s3.objects.keys()]
+    .filter((uri) => uri.startsWith(channelUri))
+    .map((uri) => uri.slice(channelUri.length))
+    .sort();
 }
 
 function channelObjects(request: CreateTrainingJobCommandInput): Record<string, string[]> {
-  return Object.fromEntries((request.InputDataConfig ?? []).map((channel) => [channel.ChannelName, objectsBelow(channel.DataSource!.S3DataSource!.S3Uri!)]));
+  return Object.fromEntries(
+    (request.InputDataConfig ?? []).map((channel) => [channel.ChannelName, objectsBelow(channel.DataSource!.S3DataSource!.S3Uri!)]),
+  );
 }
 
 const yearFiles = (years: number[]): string[] => years.map((year) => `${year}.data`);
@@ -60,10 +67,14 @@ describe('two executions at the same time', () => {
 
     // THEN both succeed, and every job of each sees exactly its own years in both channels
     expect(runs.map((run) => run.error)).toEqual([undefined, undefined]);
-    for (const [name, years] of [['run-five', five], ['run-three', three]] as const) {
+    for (const [name, years] of [
+      ['run-five', five],
+      ['run-three', three],
+    ] as const) {
       const requests = trainingRequestsOf(name);
       expect(requests).toHaveLength(2);
-      for (const request of requests) expect(channelObjects(request)).toEqual({ train: yearFiles([...years]), validation: yearFiles([...years]) });
+      for (const request of requests)
+        expect(channelObjects(request)).toEqual({ train: yearFiles([...years]), validation: yearFiles([...years]) });
     }
     expect(runs[0].output!.dataset).not.toBe(runs[1].output!.dataset);
   });
@@ -95,7 +106,12 @@ describe('execution input that is not a JSON object', () => {
     const run = await runWorkflow(input);
 
     // THEN
-    expect(run.statesEntered).toEqual(['Start experiment', 'Validate input and plan', 'Cause from a Lambda? (input)', 'Execution input rejected']);
+    expect(run.statesEntered).toEqual([
+      'Start experiment',
+      'Validate input and plan',
+      'Cause from a Lambda? (input)',
+      'Execution input rejected',
+    ]);
     expect(run.error?.name).toBe('InvalidSettings');
     expect(run.error?.message).toMatch(/the execution input must be a JSON object of settings to override/);
     expect(s3.s3.calls()).toHaveLength(0);

@@ -26,7 +26,9 @@ let s3: ReturnType<typeof fakeS3>;
 
 /** The public GDELT files the workflow reads: every year serves the fixture's real rows. */
 function givenGdelt(): void {
-  const files = Object.fromEntries([1979, 1980, 1981, 1982, 1983, 1984].map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS]));
+  const files = Object.fromEntries(
+    [1979, 1980, 1981, 1982, 1983, 1984].map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS]),
+  );
   s3 = fakeS3(files);
 }
 
@@ -51,7 +53,10 @@ const datasetOf = (run: WorkflowRun): string => `s3://${HANDLER_ENV.DATA_BUCKET}
 /** Labels of the prepared test CSV, read back independently of the code that wrote it. */
 function testLabels(dataset: string): number[] {
   const csv = s3.objects.get(`${dataset}/test/1984.csv`)!.toString('utf8');
-  return csv.split('\n').filter(Boolean).map((line) => Number(line.split(',')[0]));
+  return csv
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => Number(line.split(',')[0]));
 }
 
 describe('the whole experiment, run locally from the synthesized definition', () => {
@@ -77,7 +82,11 @@ describe('the whole experiment, run locally from the synthesized definition', ()
 
     // AND each variant's evaluation is the MSE of its constant prediction over every test row
     const labels = testLabels(dataset);
-    const variants = output.variants as Array<{ name: string; endpointName: string; evaluation: { rowsScored: number; mse: number; mae: number } }>;
+    const variants = output.variants as Array<{
+      name: string;
+      endpointName: string;
+      evaluation: { rowsScored: number; mse: number; mae: number };
+    }>;
     expect(variants.map((variant) => variant.name)).toEqual(['replicated', 'sharded']);
     for (const variant of variants) {
       const prediction = PREDICTION[variant.name];
@@ -89,15 +98,25 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     }
 
     // AND both endpoints were deleted, and the report says when
-    expect(sagemaker.commandCalls(DeleteEndpointCommand).map((call) => call.args[0].input.EndpointName).sort()).toEqual(
-      variants.map((variant) => variant.endpointName).sort(),
-    );
+    expect(
+      sagemaker
+        .commandCalls(DeleteEndpointCommand)
+        .map((call) => call.args[0].input.EndpointName)
+        .sort(),
+    ).toEqual(variants.map((variant) => variant.endpointName).sort());
     const report = JSON.parse(s3.objects.get(`${DATA}/reports/run-1/report.json`)!.toString('utf8'));
-    expect(report.variants.map((variant: { hosting: { deletedAt?: string } }) => typeof variant.hosting.deletedAt)).toEqual(['string', 'string']);
+    expect(report.variants.map((variant: { hosting: { deletedAt?: string } }) => typeof variant.hosting.deletedAt)).toEqual([
+      'string',
+      'string',
+    ]);
     expect(s3.objects.get(`${DATA}/reports/run-1/report.md`)!.toString('utf8')).toContain('sharded');
     expect(s3.objects.get(`${DATA}/reports/run-1/report.svg`)!.toString('utf8')).toMatch(/^<svg|<\?xml/);
     expect(output.report).toMatchObject({
-      uris: { json: `${DATA}/reports/run-1/report.json`, markdown: `${DATA}/reports/run-1/report.md`, svg: `${DATA}/reports/run-1/report.svg` },
+      uris: {
+        json: `${DATA}/reports/run-1/report.json`,
+        markdown: `${DATA}/reports/run-1/report.md`,
+        svg: `${DATA}/reports/run-1/report.svg`,
+      },
     });
     expect((output.report as { summary: string }).summary).toMatch(/sharded trained 3(\.0+)?x faster than replicated/);
   });
@@ -117,7 +136,11 @@ describe('the whole experiment, run locally from the synthesized definition', ()
       hosting: { status: 'InService' },
     });
     expect(sharded.jobName).toMatch(/^linear-sharded-\d{8}-\d{6}-[0-9a-f]{8}$/);
-    expect([sharded.modelName, sharded.endpointConfigName, sharded.endpointName]).toEqual([sharded.jobName, sharded.jobName, sharded.jobName]);
+    expect([sharded.modelName, sharded.endpointConfigName, sharded.endpointName]).toEqual([
+      sharded.jobName,
+      sharded.jobName,
+      sharded.jobName,
+    ]);
   });
 
   it('keeps the endpoints when keepEndpoints is true', async () => {
@@ -128,7 +151,10 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     expect(run.error).toBeUndefined();
     expect(sagemaker).toHaveReceivedCommandTimes(DeleteEndpointCommand, 0);
     const report = JSON.parse(s3.objects.get(`${DATA}/reports/run-1/report.json`)!.toString('utf8'));
-    expect(report.variants.map((variant: { hosting: { deletedAt?: string } }) => variant.hosting.deletedAt)).toEqual([undefined, undefined]);
+    expect(report.variants.map((variant: { hosting: { deletedAt?: string } }) => variant.hosting.deletedAt)).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 
   it('skips the data preparation on a rerun with the same inputs and settings', async () => {
@@ -159,13 +185,23 @@ describe('the whole experiment, run locally from the synthesized definition', ()
 
     // THEN every year is prepared again, in another dataset, and the first dataset is untouched
     expect(datasetOf(rerun)).not.toBe(datasetOf(first));
-    expect((rerun.output!.data as Array<{ skipped: boolean }>).map((year) => year.skipped)).toEqual([false, false, false, false, false, false]);
+    expect((rerun.output!.data as Array<{ skipped: boolean }>).map((year) => year.skipped)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(new Map([...s3.objects].filter(([uri]) => uri.startsWith(datasetOf(first))))).toEqual(before);
   });
 
-  it('fails with SageMaker\'s reason when a training job fails, after cleaning up', async () => {
+  it("fails with SageMaker's reason when a training job fails, after cleaning up", async () => {
     // GIVEN the sharded job fails
-    givenSageMaker({ replicated: completingJob(900, 1.5), sharded: [{ TrainingJobStatus: 'Failed', FailureReason: 'ClientError: Unable to read data channel train' }] });
+    givenSageMaker({
+      replicated: completingJob(900, 1.5),
+      sharded: [{ TrainingJobStatus: 'Failed', FailureReason: 'ClientError: Unable to read data channel train' }],
+    });
 
     // WHEN the experiment runs
     const run = await runWorkflow({});
@@ -262,7 +298,12 @@ describe('the whole experiment, run locally from the synthesized definition', ()
 
     const run = await runWorkflow({ instanceCount: 0, epochs: 4 });
 
-    expect(run.statesEntered).toEqual(['Start experiment', 'Validate input and plan', 'Cause from a Lambda? (input)', 'Execution input rejected']);
+    expect(run.statesEntered).toEqual([
+      'Start experiment',
+      'Validate input and plan',
+      'Cause from a Lambda? (input)',
+      'Execution input rejected',
+    ]);
     expect(run.error?.name).toBe('InvalidSettings');
     expect(run.error?.message).toMatch(/instanceCount: 0 must be an integer from 1 to 100/);
     expect(run.error?.message).toMatch(/epochs: unknown setting/);
@@ -270,7 +311,7 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     expect(s3.s3.calls()).toHaveLength(0);
   });
 
-  it('shows only the message of a Lambda error, not Lambda\'s JSON envelope with the stack trace', async () => {
+  it("shows only the message of a Lambda error, not Lambda's JSON envelope with the stack trace", async () => {
     // GIVEN the profile task fails the way a Lambda function does: the cause is Lambda's JSON error envelope
     givenSageMaker(defaultJobs());
     const envelope = JSON.stringify({
@@ -286,15 +327,25 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     const run = await runWorkflow({}, 'run-1', { 'Profile event codes': failLikeLambda });
 
     // THEN the execution fails with the error name and just the message
-    expect(run.statesEntered).toEqual(expect.arrayContaining(['Read the Lambda error', 'Keep its message', 'Clean up after failure', 'Experiment failed']));
+    expect(run.statesEntered).toEqual(
+      expect.arrayContaining(['Read the Lambda error', 'Keep its message', 'Clean up after failure', 'Experiment failed']),
+    );
     expect(run.error).toEqual({ name: 'SourceNotFound', message: 's3://gdelt-open-data/events/1979.csv does not exist' });
   });
 
   it('runs any number of variants, each with its own overrides', async () => {
-    givenSageMaker({ 'sharded-e2': completingJob(300, 1.7), 'sharded-e4': completingJob(500, 1.6), 'sharded-e8': completingJob(900, 1.55) });
+    givenSageMaker({
+      'sharded-e2': completingJob(300, 1.7),
+      'sharded-e4': completingJob(500, 1.6),
+      'sharded-e8': completingJob(900, 1.55),
+    });
 
     const run = await runWorkflow({
-      variants: [2, 4, 8].map((epochs) => ({ name: `sharded-e${epochs}`, trainDistribution: 'ShardedByS3Key', hyperparameters: { epochs } })),
+      variants: [2, 4, 8].map((epochs) => ({
+        name: `sharded-e${epochs}`,
+        trainDistribution: 'ShardedByS3Key',
+        hyperparameters: { epochs },
+      })),
     });
 
     expect(run.error).toBeUndefined();
@@ -303,4 +354,3 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     expect((run.output!.variants as unknown[]).length).toBe(3);
   });
 });
-

@@ -13,7 +13,13 @@ import { HANDLER_ENV, WorkflowRun, runWorkflow } from '../helpers/local-workflow
 
 const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
 const REPORT = `s3://${HANDLER_ENV.DATA_BUCKET}/sagemaker/data_distribution_types/reports/run-1/report.json`;
-const FAILED_AT_PREFLIGHT = ['Start experiment', 'Validate input and plan', 'Preflight', 'Cause from a Lambda? (preflight)', 'Preflight failed'];
+const FAILED_AT_PREFLIGHT = [
+  'Start experiment',
+  'Validate input and plan',
+  'Preflight',
+  'Cause from a Lambda? (preflight)',
+  'Preflight failed',
+];
 
 let s3: ReturnType<typeof fakeS3>;
 let sagemaker: AwsClientStub<SageMakerClient>;
@@ -76,11 +82,19 @@ describe('the Preflight state', () => {
   });
 
   it.each([
-    ['ml.c4.2xlarge for training job usage', 9, /is 9 in us-east-1 .* needs 10 = 2 variants × 5 instances of ml.c4.2xlarge training at once/],
+    [
+      'ml.c4.2xlarge for training job usage',
+      9,
+      /is 9 in us-east-1 .* needs 10 = 2 variants × 5 instances of ml.c4.2xlarge training at once/,
+    ],
     ['Maximum number of instances per training job', 4, /is 4 in us-east-1 .* needs 5 = the largest training job \(variant replicated\)/],
     ['Number of instances across all training jobs', 4, /is 4 in us-east-1 .* needs 10 = 2 variants × 5 instances training at once/],
     ['ml.m4.xlarge for endpoint usage', 0, /is 0 in us-east-1 .* needs 2 = 2 variants × 1 instance of ml.m4.xlarge for endpoints/],
-    ['Number of instances across active endpoints', 1, /is 1 in us-east-1 .* needs 2 = 2 variants × 1 instance of ml.m4.xlarge in service at once/],
+    [
+      'Number of instances across active endpoints',
+      1,
+      /is 1 in us-east-1 .* needs 2 = 2 variants × 1 instance of ml.m4.xlarge in service at once/,
+    ],
   ])('fails at "Preflight failed" when %s is too low, before any data is read or any job created', async (name, value, message) => {
     // GIVEN one quota below what the run needs
     givenQuotas(name, value);
@@ -128,7 +142,9 @@ describe('the Preflight state', () => {
     // THEN
     expect(run.error?.message.split('\n')[0]).toBe('Preflight found 3 problems before any data was read or anything created:');
     expect(failureLines(run)).toEqual([
-      expect.stringMatching(/^- Quota "ml.c4.2xlarge for training job usage" \(L-C4X2TRAIN\) is 0 in us-east-1 \(applied to this account\)/),
+      expect.stringMatching(
+        /^- Quota "ml.c4.2xlarge for training job usage" \(L-C4X2TRAIN\) is 0 in us-east-1 \(applied to this account\)/,
+      ),
       expect.stringMatching(/^- ml.m4.xlarge is not offered for endpoints in us-east-1/),
       '- GDELT year 1981 is missing: s3://gdelt-open-data/events/1981.csv does not exist; choose another year in trainingYears.',
     ]);
@@ -144,14 +160,18 @@ describe('the Preflight state', () => {
 
     // THEN
     expect(run.statesEntered).toEqual(FAILED_AT_PREFLIGHT);
-    expect(run.error?.message).toMatch(/GDELT year 1984 is missing: s3:\/\/gdelt-open-data\/events\/1984\.csv does not exist; choose another year in testYear/);
+    expect(run.error?.message).toMatch(
+      /GDELT year 1984 is missing: s3:\/\/gdelt-open-data\/events\/1984\.csv does not exist; choose another year in testYear/,
+    );
     expectNothingReadOrCreated();
   });
 
   it('goes on with a warning in the output and in report.json when Service Quotas is denied', async () => {
     // GIVEN a role or SCP that denies Service Quotas
     quotas = mockClient(ServiceQuotasClient);
-    quotas.on(ListAWSDefaultServiceQuotasCommand).rejects(new AccessDeniedException({ message: 'not authorized', $metadata: { httpStatusCode: 400 } }));
+    quotas
+      .on(ListAWSDefaultServiceQuotasCommand)
+      .rejects(new AccessDeniedException({ message: 'not authorized', $metadata: { httpStatusCode: 400 } }));
     givenSageMakerWorks();
 
     // WHEN
@@ -159,15 +179,21 @@ describe('the Preflight state', () => {
 
     // THEN
     expect(run.error).toBeUndefined();
-    const warning = expect.stringMatching(/^Service Quotas could not be read \(AccessDeniedException: not authorized\), so the SageMaker quotas were not checked/);
+    const warning = expect.stringMatching(
+      /^Service Quotas could not be read \(AccessDeniedException: not authorized\), so the SageMaker quotas were not checked/,
+    );
     expect(run.output!.warnings).toEqual([warning]);
     expect(JSON.parse(s3.objects.get(REPORT)!.toString('utf8')).warnings).toEqual([warning]);
   });
 
-  it('shows the problems as the cause, not Lambda\'s JSON envelope', async () => {
+  it("shows the problems as the cause, not Lambda's JSON envelope", async () => {
     // GIVEN the preflight fails the way a Lambda function does: the cause is Lambda's JSON error envelope
     const message = 'Preflight found 1 problem before any data was read or anything created:\n- GDELT year 1984 is missing';
-    const envelope = JSON.stringify({ errorType: 'PreflightFailed', errorMessage: message, trace: ['PreflightFailed: ...', '    at handler (/var/task/index.js:1:1)'] });
+    const envelope = JSON.stringify({
+      errorType: 'PreflightFailed',
+      errorMessage: message,
+      trace: ['PreflightFailed: ...', '    at handler (/var/task/index.js:1:1)'],
+    });
     const failLikeLambda = async (): Promise<never> => {
       throw Object.assign(new Error(envelope), { name: 'PreflightFailed' });
     };
@@ -177,7 +203,13 @@ describe('the Preflight state', () => {
 
     // THEN
     expect(run.statesEntered).toEqual([
-      'Start experiment', 'Validate input and plan', 'Preflight', 'Cause from a Lambda? (preflight)', 'Read the Lambda error (preflight)', 'Keep its message (preflight)', 'Preflight failed',
+      'Start experiment',
+      'Validate input and plan',
+      'Preflight',
+      'Cause from a Lambda? (preflight)',
+      'Read the Lambda error (preflight)',
+      'Keep its message (preflight)',
+      'Preflight failed',
     ]);
     expect(run.error).toEqual({ name: 'PreflightFailed', message });
   });

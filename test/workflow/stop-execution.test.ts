@@ -22,7 +22,9 @@ const sfn = mockClient(SFNClient);
 
 beforeAll(() => Object.assign(process.env, HANDLER_ENV, { AWS_REGION: 'us-east-1', WORKFLOW_STATE_MACHINE_ARN: WORKFLOW_ARN }));
 beforeEach(() => {
-  s3 = fakeS3(Object.fromEntries([1979, 1980, 1981, 1982, 1983, 1984].map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS])));
+  s3 = fakeS3(
+    Object.fromEntries([1979, 1980, 1981, 1982, 1983, 1984].map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS])),
+  );
   sfn.reset();
 });
 afterEach(() => {
@@ -46,7 +48,9 @@ async function runAndStop(options: StatefulSageMakerOptions, input: Record<strin
 
 /** Step Functions answers DescribeExecution with the execution's status now. */
 function givenExecution(status: 'ABORTED' | 'FAILED' | 'RUNNING', startTime: string): void {
-  sfn.on(DescribeExecutionCommand, { executionArn: RUN }).resolves({ executionArn: RUN, stateMachineArn: WORKFLOW_ARN, status, startDate: new Date(startTime) });
+  sfn
+    .on(DescribeExecutionCommand, { executionArn: RUN })
+    .resolves({ executionArn: RUN, stateMachineArn: WORKFLOW_ARN, status, startDate: new Date(startTime) });
 }
 
 const entered = (state: string) => (event: EventLog) => event.type === 'StateEntered' && event.state.name === state;
@@ -54,7 +58,11 @@ const entered = (state: string) => (event: EventLog) => event.type === 'StateEnt
 describe('an execution stopped by hand, then its ABORTED status-change event', () => {
   it('stops both training jobs when stopped while they train', async () => {
     // GIVEN an execution stopped in "Wait for training", both jobs running
-    const { run, startTime } = await runAndStop({}, {}, (event) => entered('Wait for training')(event) && sagemaker.names('trainingJob').length === 2);
+    const { run, startTime } = await runAndStop(
+      {},
+      {},
+      (event) => entered('Wait for training')(event) && sagemaker.names('trainingJob').length === 2,
+    );
     expect(run.error?.name).toBe('ExecutionAbortedError');
     expect(sagemaker.billing()).toHaveLength(2);
     givenExecution('ABORTED', startTime);
@@ -74,14 +82,17 @@ describe('an execution stopped by hand, then its ABORTED status-change event', (
 
   it('deletes both endpoints, their configs and models when stopped while the endpoints are being created', async () => {
     // GIVEN an execution stopped in "Wait for endpoint", both endpoints still Creating
-    const { startTime } = await runAndStop({ trainingCompletesOnDescribe: 1 }, {}, (event) =>
-      entered('Wait for endpoint')(event) && sagemaker.names('endpoint').length === 2,
+    const { startTime } = await runAndStop(
+      { trainingCompletesOnDescribe: 1 },
+      {},
+      (event) => entered('Wait for endpoint')(event) && sagemaker.names('endpoint').length === 2,
     );
     givenExecution('ABORTED', startTime);
     // AND the endpoints finish creating after the clean-up's second pass, as SageMaker would some minutes later
     const settleAfterSecondPass = async (event: never) => {
       const result = (await cleanUpEndedExecution(event)) as { attempt: number };
-      if (result.attempt === 2) for (const name of sagemaker.names('endpoint')) sagemaker.setStatus('endpoint', name.split('/')[1], 'InService');
+      if (result.attempt === 2)
+        for (const name of sagemaker.names('endpoint')) sagemaker.setStatus('endpoint', name.split('/')[1], 'InService');
       return result;
     };
 
@@ -97,8 +108,10 @@ describe('an execution stopped by hand, then its ABORTED status-change event', (
 
   it('fails naming the endpoints after 30 passes when they never finish creating', async () => {
     // GIVEN an execution stopped while its endpoints were being created, which stay Creating
-    const { startTime } = await runAndStop({ trainingCompletesOnDescribe: 1 }, {}, (event) =>
-      entered('Wait for endpoint')(event) && sagemaker.names('endpoint').length === 2,
+    const { startTime } = await runAndStop(
+      { trainingCompletesOnDescribe: 1 },
+      {},
+      (event) => entered('Wait for endpoint')(event) && sagemaker.names('endpoint').length === 2,
     );
     givenExecution('ABORTED', startTime);
 
@@ -108,13 +121,17 @@ describe('an execution stopped by hand, then its ABORTED status-change event', (
     // THEN
     expect(cleanUp.statesEntered.filter((state) => state === 'Clean up ended execution')).toHaveLength(30);
     expect(cleanUp.error?.name).toBe('EndpointsLeftRunning');
-    expect(cleanUp.error?.message).toMatch(/still being created after 30 attempts.*clean-up arn:aws:states:.*linear-replicated-.*linear-sharded-/);
+    expect(cleanUp.error?.message).toMatch(
+      /still being created after 30 attempts.*clean-up arn:aws:states:.*linear-replicated-.*linear-sharded-/,
+    );
   });
 
   it('keeps the models of an execution asked to keep them', async () => {
     // GIVEN an execution with keepModels stopped while its endpoints were being created, which have settled since
-    const { startTime } = await runAndStop({ trainingCompletesOnDescribe: 1 }, { keepModels: true }, (event) =>
-      entered('Wait for endpoint')(event) && sagemaker.names('endpoint').length === 2,
+    const { startTime } = await runAndStop(
+      { trainingCompletesOnDescribe: 1 },
+      { keepModels: true },
+      (event) => entered('Wait for endpoint')(event) && sagemaker.names('endpoint').length === 2,
     );
     for (const name of sagemaker.names('endpoint')) sagemaker.setStatus('endpoint', name.split('/')[1], 'InService');
     givenExecution('ABORTED', startTime);
@@ -131,7 +148,11 @@ describe('an execution stopped by hand, then its ABORTED status-change event', (
 
   it('does no harm when the same event arrives twice', async () => {
     // GIVEN an execution stopped while training, cleaned up once
-    const { startTime } = await runAndStop({}, {}, (event) => entered('Wait for training')(event) && sagemaker.names('trainingJob').length === 2);
+    const { startTime } = await runAndStop(
+      {},
+      {},
+      (event) => entered('Wait for training')(event) && sagemaker.names('trainingJob').length === 2,
+    );
     givenExecution('ABORTED', startTime);
     const event = statusChangeEvent(RUN, startTime, 'ABORTED');
     await runCleanUpAfterEnd(event);
@@ -149,7 +170,11 @@ describe('an execution stopped by hand, then its ABORTED status-change event', (
 
   it('leaves alone an execution that runs again (redriven) by the time the event is handled', async () => {
     // GIVEN a stopped execution that Step Functions reports RUNNING again
-    const { startTime } = await runAndStop({}, {}, (event) => entered('Wait for training')(event) && sagemaker.names('trainingJob').length === 2);
+    const { startTime } = await runAndStop(
+      {},
+      {},
+      (event) => entered('Wait for training')(event) && sagemaker.names('trainingJob').length === 2,
+    );
     givenExecution('RUNNING', startTime);
 
     // WHEN

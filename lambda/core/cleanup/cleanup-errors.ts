@@ -3,7 +3,6 @@ import { ResourceKind, describeKind } from '../sagemaker/resource-kind';
 import { defaultSleep, withBackoff } from '../shared/backoff';
 import { errorParts } from '../shared/errors';
 
-
 export interface CleanUpFailure {
   readonly kind: ResourceKind;
   readonly name: string;
@@ -21,7 +20,6 @@ export class CleanUpError extends Error {
     this.name = 'CleanUpFailed';
   }
 }
-
 
 // What SageMaker answers for a resource that does not exist: a ValidationException with a message naming the kind,
 // e.g. `Could not find endpoint "arn:aws:sagemaker:...:endpoint/x".` and, for DescribeTrainingJob,
@@ -56,8 +54,10 @@ export function isThrottling(error: unknown): boolean {
 }
 
 /** SageMaker List* calls allow about 2 requests/s; retry throttled calls with exponential backoff. */
-export function withThrottlingRetry<T>(call: () => Promise<T>, sleep: (ms: number) => Promise<void> = defaultSleep, maxAttempts = 6): Promise<T> {
+export function withThrottlingRetry<T>(
+  call: () => Promise<T>,
+  sleep: (ms: number) => Promise<void> = defaultSleep,
+  maxAttempts = 6,
+): Promise<T> {
   return withBackoff(call, isThrottling, { maxAttempts, baseDelayMs: 500, maxDelayMs: 8000, sleep, jitter: false });
 }
-
-

@@ -15,7 +15,6 @@ import { ResourceKind } from '../sagemaker/resource-kind';
 import { describeError } from '../shared/errors';
 import { SETTLING_ENDPOINT_STATES } from '../sagemaker/sagemaker-discovery';
 
-
 /**
  * "Leave nothing billing": removes what the workflow created in SageMaker.
  * Every step tolerates resources that are already gone or were never created, keeps going past a failed step,
@@ -60,7 +59,6 @@ export interface ExecutionCleanUpResult {
   readonly pendingEndpoints: string[];
 }
 
-
 /** 'settling' (delete refused until it settles), 'gone', or 'present' (deletable now). */
 async function endpointState(
   client: SageMakerClient,
@@ -68,7 +66,10 @@ async function endpointState(
   sleep: (ms: number) => Promise<void>,
 ): Promise<'settling' | 'gone' | 'present'> {
   try {
-    const { EndpointStatus: status } = await withThrottlingRetry(() => client.send(new DescribeEndpointCommand({ EndpointName: endpointName })), sleep);
+    const { EndpointStatus: status } = await withThrottlingRetry(
+      () => client.send(new DescribeEndpointCommand({ EndpointName: endpointName })),
+      sleep,
+    );
     if (status === 'Deleting') return 'gone';
     return status && SETTLING_ENDPOINT_STATES.has(status) ? 'settling' : 'present';
   } catch (error) {
@@ -80,10 +81,7 @@ async function endpointState(
 type DeleteOutcome = 'deleted' | 'alreadyGone' | 'failed';
 
 /** Removes what one workflow execution created, variant by variant. Throws CleanUpError after trying everything. */
-export async function cleanUpExecution(
-  client: SageMakerClient,
-  request: ExecutionCleanUpRequest,
-): Promise<ExecutionCleanUpResult> {
+export async function cleanUpExecution(client: SageMakerClient, request: ExecutionCleanUpRequest): Promise<ExecutionCleanUpResult> {
   const now = request.now ?? (() => new Date());
   const sleep = request.sleep ?? defaultSleep;
   const failures: CleanUpFailure[] = [];
@@ -147,7 +145,13 @@ export async function cleanUpExecution(
       continue;
     }
     if (state === 'gone') alreadyGone.push('endpoint');
-    else await remove('endpoint', endpointName, () => client.send(new DeleteEndpointCommand({ EndpointName: endpointName })), request.keepEndpoints);
+    else
+      await remove(
+        'endpoint',
+        endpointName,
+        () => client.send(new DeleteEndpointCommand({ EndpointName: endpointName })),
+        request.keepEndpoints,
+      );
     await remove(
       'endpointConfig',
       endpointConfigName,

@@ -40,7 +40,11 @@ export interface RemovalContext {
 }
 
 /** Carries out a plan; a failure on one resource never stops the others. */
-export async function applyRemovals(client: SageMakerClient, planned: readonly PlannedRemoval<FoundResource>[], context: RemovalContext): Promise<RemovalOutcome> {
+export async function applyRemovals(
+  client: SageMakerClient,
+  planned: readonly PlannedRemoval<FoundResource>[],
+  context: RemovalContext,
+): Promise<RemovalOutcome> {
   const outcome: RemovalOutcome = { stopped: [], deleted: [], kept: [], waiting: [], alreadyGone: [], notReached: [], failures: [] };
   for (const { resource, action } of planned) {
     const named = { kind: resource.kind, name: resource.name };
@@ -56,7 +60,8 @@ export async function applyRemovals(client: SageMakerClient, planned: readonly P
       await context.call(() => sendRemoval(client, resource));
       (action === 'stop' ? outcome.stopped : outcome.deleted).push(named);
     } catch (error) {
-      if (isAlreadyGone(resource.kind, error) || (resource.kind === 'trainingJob' && endedJobStatus(error))) outcome.alreadyGone.push(named);
+      if (isAlreadyGone(resource.kind, error) || (resource.kind === 'trainingJob' && endedJobStatus(error)))
+        outcome.alreadyGone.push(named);
       else if (isRefusedWhileSettling(resource, error)) outcome.waiting.push(named);
       else outcome.failures.push({ ...named, error: describeError(error) });
     }
@@ -106,7 +111,10 @@ export interface EndedExecutionResult extends Omit<RemovalOutcome, 'failures' | 
 }
 
 /** Removes what an ended execution left; does nothing while it runs. Throws CleanUpError after trying everything. */
-export async function cleanUpEndedExecution(clients: { sagemaker: SageMakerClient; sfn: SFNClient }, request: EndedExecutionRequest): Promise<EndedExecutionResult> {
+export async function cleanUpEndedExecution(
+  clients: { sagemaker: SageMakerClient; sfn: SFNClient },
+  request: EndedExecutionRequest,
+): Promise<EndedExecutionResult> {
   const sleep = request.sleep ?? defaultSleep;
   const call = <T>(send: () => Promise<T>) => withThrottlingRetry(send, sleep);
   const { executionArn } = request;
@@ -115,7 +123,8 @@ export async function cleanUpEndedExecution(clients: { sagemaker: SageMakerClien
   const empty = { stopped: [], deleted: [], kept: [], waiting: [], alreadyGone: [], pendingEndpoints: [] };
   if (isStillRunning(status)) return { executionArn, status, ...empty };
   const startTime = lookUp.startTime ?? request.startTime;
-  if (!startTime) throw new Error(`Execution ${executionArn} is unknown to Step Functions and no start time was given: cannot tell its resources' names`);
+  if (!startTime)
+    throw new Error(`Execution ${executionArn} is unknown to Step Functions and no start time was given: cannot tell its resources' names`);
 
   // The start time to the second is in every name of the execution; the tag makes sure a resource is really its.
   const found = await findResources(clients.sagemaker, {
@@ -150,11 +159,15 @@ export interface EndedExecutionEvent {
 export function parseEndedExecutionEvent(event: unknown, workflowArn: string): EndedExecutionRequest {
   const detail = (event as { detail?: unknown } | null)?.detail;
   if (typeof detail !== 'object' || detail === null) {
-    throw new Error(`Clean-up event must have a "detail" object (a Step Functions Execution Status Change event), got ${JSON.stringify(event)}`);
+    throw new Error(
+      `Clean-up event must have a "detail" object (a Step Functions Execution Status Change event), got ${JSON.stringify(event)}`,
+    );
   }
   const { executionArn, stateMachineArn, status, startDate } = detail as Record<string, unknown>;
   if (typeof executionArn !== 'string' || !isExecutionOf(workflowArn, executionArn)) {
-    throw new Error(`Clean-up event field "detail.executionArn" must be an execution of ${workflowArn}, got ${JSON.stringify(executionArn)}`);
+    throw new Error(
+      `Clean-up event field "detail.executionArn" must be an execution of ${workflowArn}, got ${JSON.stringify(executionArn)}`,
+    );
   }
   if (stateMachineArn !== workflowArn) {
     throw new Error(`Clean-up event field "detail.stateMachineArn" must be ${workflowArn}, got ${JSON.stringify(stateMachineArn)}`);

@@ -73,9 +73,13 @@ export function planRemovals<R extends ResourceView>(
   options: RemovalOptions = {},
 ): PlannedRemoval<R>[] {
   const decided = resources.map((resource) => ({ resource, action: decideRemoval(resource, statusOf(resource), options) }));
-  const waiting = new Set(decided.filter(({ resource, action }) => resource.kind === 'endpoint' && action === 'wait').map(({ resource }) => resource.name));
+  const waiting = new Set(
+    decided.filter(({ resource, action }) => resource.kind === 'endpoint' && action === 'wait').map(({ resource }) => resource.name),
+  );
   const planned = decided.map(({ resource, action }) =>
-    action === 'delete' && resource.kind !== 'endpoint' && waiting.has(resource.name) ? { resource, action: 'wait' as const } : { resource, action },
+    action === 'delete' && resource.kind !== 'endpoint' && waiting.has(resource.name)
+      ? { resource, action: 'wait' as const }
+      : { resource, action },
   );
   return REMOVAL_ORDER.flatMap((kind) => planned.filter(({ resource }) => resource.kind === kind));
 }

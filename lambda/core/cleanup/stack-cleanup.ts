@@ -4,7 +4,14 @@ import { defaultSleep } from '../shared/backoff';
 import { ResourceKind } from '../sagemaker/resource-kind';
 import { describeError } from '../shared/errors';
 import { NAME_PREFIX, TAG_STACK } from '../experiment/naming';
-import { FoundResource, describeResource, findResources, isAlreadyEnding, isRefusedWhileSettling, sendRemoval } from '../sagemaker/sagemaker-discovery';
+import {
+  FoundResource,
+  describeResource,
+  findResources,
+  isAlreadyEnding,
+  isRefusedWhileSettling,
+  sendRemoval,
+} from '../sagemaker/sagemaker-discovery';
 
 /**
  * Removes every SageMaker resource tagged with the stack's name, whichever execution created it: the last line of

@@ -19,7 +19,13 @@ export async function stopRunningExecutions(client: SFNClient, stateMachineArn: 
     for (const execution of page.executions ?? []) {
       if (!execution.executionArn) continue;
       try {
-        await client.send(new StopExecutionCommand({ executionArn: execution.executionArn, error: 'StackDeleted', cause: 'The experiment stack is being deleted' }));
+        await client.send(
+          new StopExecutionCommand({
+            executionArn: execution.executionArn,
+            error: 'StackDeleted',
+            cause: 'The experiment stack is being deleted',
+          }),
+        );
         stopped.push(execution.executionArn);
       } catch (error) {
         // It ended between the listing and the stop: nothing left to stop.

@@ -27,7 +27,12 @@ export interface SweepRequest {
 
 export interface SweepResult extends Omit<RemovalOutcome, 'failures'> {
   /** Executions whose resources were found, by what the sweep did with them. */
-  readonly executions: { readonly running: number; readonly ended: number; readonly notThisStateMachine: number; readonly notLookedUp: number };
+  readonly executions: {
+    readonly running: number;
+    readonly ended: number;
+    readonly notThisStateMachine: number;
+    readonly notLookedUp: number;
+  };
   /** Resources tagged with the stack but with no execution tag, or one of another state machine: never touched. */
   readonly skipped: NamedResource[];
   /** False when the deadline came before everything was listed, looked up and tried. */

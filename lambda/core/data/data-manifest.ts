@@ -54,20 +54,24 @@ function sameStrings(stored: unknown, expected: string[]): boolean {
 export function isPrepareManifestCurrent(stored: unknown, settings: PrepareSettings, source: SourceIdentity): stored is PrepareManifest {
   const manifest = stored as Partial<PrepareManifest> | undefined;
   const storedSettings = manifest?.settings;
-  return storedSettings !== undefined
-    && storedSettings.transformVersion === settings.transformVersion
-    && storedSettings.kind === settings.kind
-    && storedSettings.validationPercent === settings.validationPercent
-    && sameStrings(storedSettings.codes, settings.codes)
-    && sameSource(manifest?.source, source)
-    && Array.isArray(manifest?.outputKeys)
-    && typeof manifest?.counts === 'object';
+  return (
+    storedSettings !== undefined &&
+    storedSettings.transformVersion === settings.transformVersion &&
+    storedSettings.kind === settings.kind &&
+    storedSettings.validationPercent === settings.validationPercent &&
+    sameStrings(storedSettings.codes, settings.codes) &&
+    sameSource(manifest?.source, source) &&
+    Array.isArray(manifest?.outputKeys) &&
+    typeof manifest?.counts === 'object'
+  );
 }
 
 export function isProfileManifestCurrent(stored: unknown, transformVersion: number, source: SourceIdentity): stored is ProfileManifest {
   const manifest = stored as Partial<ProfileManifest> | undefined;
-  return manifest?.transformVersion === transformVersion
-    && sameSource(manifest.source, source)
-    && Array.isArray(manifest.codes)
-    && typeof manifest.counts === 'object';
+  return (
+    manifest?.transformVersion === transformVersion &&
+    sameSource(manifest.source, source) &&
+    Array.isArray(manifest.codes) &&
+    typeof manifest.counts === 'object'
+  );
 }

@@ -5,11 +5,24 @@
 import type { Writable } from 'node:stream';
 import { OutputKeys, outputKeysFor, prepareManifestKey, profileManifestKey } from '../shared/bucket-layout';
 import {
-  isPrepareManifestCurrent, isProfileManifestCurrent, PrepareManifest, PrepareSettings, ProfileManifest, SourceIdentity, SourceRef,
+  isPrepareManifestCurrent,
+  isProfileManifestCurrent,
+  PrepareManifest,
+  PrepareSettings,
+  ProfileManifest,
+  SourceIdentity,
+  SourceRef,
 } from './data-manifest';
 import {
-  assertLooksLikeGdelt, assertMaxMalformedShare, DatasetKind, featurizeStream, FeaturizeSinks, PrepareCounts, ProfileCounts,
-  profileStream, Progress,
+  assertLooksLikeGdelt,
+  assertMaxMalformedShare,
+  DatasetKind,
+  featurizeStream,
+  FeaturizeSinks,
+  PrepareCounts,
+  ProfileCounts,
+  profileStream,
+  Progress,
 } from './transform/featurize-stream';
 import { assertEventCodes, selectTopEventCodes, TRANSFORM_VERSION } from './transform/gdelt-transform';
 import { assertValidationPercent } from './transform/split';
@@ -123,8 +136,9 @@ export async function profileEventCodes(deps: DataPreparationDeps, request: Prof
     return { year: request.year, codes: stored.codes, sourceETag: source.eTag, counts: stored.counts, skipped: true };
   }
   const description = deps.sources.describe(request.source);
-  const { counts, codeCounts } = await profileStream(await deps.sources.open(source),
-    (progress) => deps.onProgress?.(`profile ${description}`, progress));
+  const { counts, codeCounts } = await profileStream(await deps.sources.open(source), (progress) =>
+    deps.onProgress?.(`profile ${description}`, progress),
+  );
   assertLooksLikeGdelt(description, counts.read, counts.wrongColumnCount, request.maxMalformedShare);
   let codes: string[];
   try {
@@ -134,7 +148,12 @@ export async function profileEventCodes(deps: DataPreparationDeps, request: Prof
     throw error;
   }
   const manifest: ProfileManifest = {
-    year: request.year, transformVersion: TRANSFORM_VERSION, source, codes, counts, completedAt: new Date().toISOString(),
+    year: request.year,
+    transformVersion: TRANSFORM_VERSION,
+    source,
+    codes,
+    counts,
+    completedAt: new Date().toISOString(),
   };
   await deps.store.writeJson(manifestKey, manifest);
   return { year: request.year, codes, sourceETag: source.eTag, counts, skipped: false };
@@ -166,11 +185,15 @@ const DAY_MS = 24 * 3600 * 1000;
 /** True when every object exists and, if the objects expire, none does so within the margin. */
 async function allStoredAndFresh(store: DataStore, keys: string[], retentionDays: number | undefined, now: Date): Promise<boolean> {
   const objects = await Promise.all(keys.map((key) => store.head(key)));
-  return objects.every((object) => object !== undefined && (retentionDays === undefined
-    // S3 expires an object at the first midnight UTC after lastModified + retentionDays: lastModified + days is the
-    // earliest it can go.
-    || (object.lastModified !== undefined
-      && object.lastModified.getTime() + (retentionDays - EXPIRY_MARGIN_DAYS) * DAY_MS > now.getTime())));
+  return objects.every(
+    (object) =>
+      object !== undefined &&
+      (retentionDays === undefined ||
+        // S3 expires an object at the first midnight UTC after lastModified + retentionDays: lastModified + days is the
+        // earliest it can go.
+        (object.lastModified !== undefined &&
+          object.lastModified.getTime() + (retentionDays - EXPIRY_MARGIN_DAYS) * DAY_MS > now.getTime())),
+  );
 }
 
 /**
@@ -188,18 +211,31 @@ export async function prepareYear(deps: DataPreparationDeps, request: PrepareYea
   const manifestKey = prepareManifestKey(request.dataPrefix, request.year);
   const keys = outputKeysFor(request.dataPrefix, request.year, request.kind);
   const outputKeys = Object.values(keys) as string[];
-  const result = (skipped: boolean, counts: PrepareCounts): PrepareYearResult =>
-    ({ year: request.year, kind: request.kind, skipped, counts, outputs: outputKeys.map((key) => deps.store.uri(key)) });
+  const result = (skipped: boolean, counts: PrepareCounts): PrepareYearResult => ({
+    year: request.year,
+    kind: request.kind,
+    skipped,
+    counts,
+    outputs: outputKeys.map((key) => deps.store.uri(key)),
+  });
 
   const stored = await deps.store.readJson(manifestKey);
-  if (isPrepareManifestCurrent(stored, settings, source) && sameKeys(stored.outputKeys, outputKeys)
-    && await allStoredAndFresh(deps.store, [manifestKey, ...outputKeys], request.retentionDays, now)) {
+  if (
+    isPrepareManifestCurrent(stored, settings, source) &&
+    sameKeys(stored.outputKeys, outputKeys) &&
+    (await allStoredAndFresh(deps.store, [manifestKey, ...outputKeys], request.retentionDays, now))
+  ) {
     return result(true, stored.counts);
   }
 
   const counts = await writeOutputs(deps, request, source, keys);
   const manifest: PrepareManifest = {
-    year: request.year, settings, source, counts, outputKeys, completedAt: new Date().toISOString(),
+    year: request.year,
+    settings,
+    source,
+    counts,
+    outputKeys,
+    completedAt: new Date().toISOString(),
   };
   await deps.store.writeJson(manifestKey, manifest);
   return result(false, counts);
@@ -221,16 +257,24 @@ function sameKeys(stored: string[], expected: string[]): boolean {
 
 /** Streams the source into all outputs; completes all of them or leaves none visible. */
 async function writeOutputs(
-  deps: DataPreparationDeps, request: PrepareYearRequest, source: SourceIdentity, keys: OutputKeys,
+  deps: DataPreparationDeps,
+  request: PrepareYearRequest,
+  source: SourceIdentity,
+  keys: OutputKeys,
 ): Promise<PrepareCounts> {
   const description = deps.sources.describe(request.source);
-  const outputs = (Object.entries(keys) as Array<[keyof OutputKeys, string]>)
-    .map(([name, key]) => ({ name, key, object: deps.store.openOutput(key, CONTENT_TYPES[name]) }));
+  const outputs = (Object.entries(keys) as Array<[keyof OutputKeys, string]>).map(([name, key]) => ({
+    name,
+    key,
+    object: deps.store.openOutput(key, CONTENT_TYPES[name]),
+  }));
   const sinks: FeaturizeSinks = Object.fromEntries(outputs.map(({ name, object }) => [name, object.stream]));
   let counts: PrepareCounts;
   try {
     counts = await featurizeStream(await deps.sources.open(source), sinks, {
-      codes: request.codes, kind: request.kind, validationPercent: request.validationPercent,
+      codes: request.codes,
+      kind: request.kind,
+      validationPercent: request.validationPercent,
       onProgress: (progress) => deps.onProgress?.(`prepare ${description}`, progress),
     });
     assertLooksLikeGdelt(description, counts.read, counts.dropped.wrongColumnCount, request.maxMalformedShare);

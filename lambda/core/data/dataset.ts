@@ -37,9 +37,15 @@ export function datasetId(inputs: DatasetInputs): string {
     transformVersion: inputs.transformVersion,
     codes: assertEventCodes([...inputs.codes]),
     validationPercent: inputs.validationPercent,
-    years: [...inputs.years].sort((a, b) => a.year - b.year).map(({ year, kind, source }) => ({
-      year, kind, bucket: source.bucket, key: source.key, eTag: source.eTag,
-    })),
+    years: [...inputs.years]
+      .sort((a, b) => a.year - b.year)
+      .map(({ year, kind, source }) => ({
+        year,
+        kind,
+        bucket: source.bucket,
+        key: source.key,
+        eTag: source.eTag,
+      })),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, ID_HEX_DIGITS);
 }
@@ -86,9 +92,13 @@ async function mapInBatches<T, R>(items: readonly T[], size: number, map: (item:
 
 /** HEADs every source object, names the dataset, and returns its location and the work items that fill it. */
 export async function identifyDataset(sources: SourceReader, request: IdentifyDatasetRequest): Promise<IdentifiedDataset> {
-  const identified = await mapInBatches(request.years, MAX_HEADS_IN_FLIGHT, async (year) => ({ ...year, source: await sources.identify(year.source) }));
+  const identified = await mapInBatches(request.years, MAX_HEADS_IN_FLIGHT, async (year) => ({
+    ...year,
+    source: await sources.identify(year.source),
+  }));
   const profiled = identified.find(({ year }) => year === request.profile.year);
-  if (profiled && profiled.source.eTag !== request.profile.sourceETag) throw sourceChanged(sources.describe(profiled.source), profiled.year);
+  if (profiled && profiled.source.eTag !== request.profile.sourceETag)
+    throw sourceChanged(sources.describe(profiled.source), profiled.year);
 
   const codes = assertEventCodes([...request.profile.codes]);
   const id = datasetId({ transformVersion: TRANSFORM_VERSION, codes, validationPercent: request.validationPercent, years: identified });

@@ -13,7 +13,6 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 /** Parts uploaded concurrently per output; each holds one part in memory. */
 export const DEFAULT_QUEUE_SIZE = 2;
 
-
 function s3Uri(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
 }
@@ -61,9 +60,16 @@ export class S3DataStore implements DataStore {
   }
 
   async writeJson(key: string, value: unknown): Promise<void> {
-    await callS3(this.request('PutObject', key), () => this.client.send(new PutObjectCommand({
-      Bucket: this.bucket, Key: key, Body: `${JSON.stringify(value, null, 2)}\n`, ContentType: 'application/json',
-    })));
+    await callS3(this.request('PutObject', key), () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: `${JSON.stringify(value, null, 2)}\n`,
+          ContentType: 'application/json',
+        }),
+      ),
+    );
   }
 
   async head(key: string): Promise<StoredObject | undefined> {

@@ -25,7 +25,10 @@ const SOURCE_STATUS: StatusMeanings = {
 
 /** Reads GDELT objects; `step` is the workflow state its errors name. */
 export class S3SourceReader implements SourceReader {
-  constructor(private readonly client: S3Client, private readonly step: string) {}
+  constructor(
+    private readonly client: S3Client,
+    private readonly step: string,
+  ) {}
 
   describe(source: SourceRef): string {
     return s3Uri(source.bucket, source.key);
@@ -44,7 +47,10 @@ export class S3SourceReader implements SourceReader {
     // IfMatch: the bytes read are exactly the version whose ETag names the dataset and goes into the manifest.
     const object = await callS3(
       { step: this.step, operation: 'GetObject', bucket: source.bucket, key: source.key },
-      () => this.client.send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, ...(source.eTag ? { IfMatch: source.eTag } : {}) })),
+      () =>
+        this.client.send(
+          new GetObjectCommand({ Bucket: source.bucket, Key: source.key, ...(source.eTag ? { IfMatch: source.eTag } : {}) }),
+        ),
       SOURCE_STATUS,
     );
     if (!(object.Body instanceof Readable)) throw new Error(`${this.step}: S3 returned no readable body for ${this.describe(source)}`);

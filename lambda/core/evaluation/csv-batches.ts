@@ -7,7 +7,6 @@
  */
 import { INVOKE_ENDPOINT_MAX_BODY_BYTES } from '../sagemaker/limits';
 
-
 /**
  * A byte range of the file, `end` exclusive. A part owns the lines that *start* inside it, so
  * ranges that tile the file (`[0,a)`, `[a,b)`, ..., `[z,size)`) score every line exactly once.
@@ -111,7 +110,9 @@ async function* ownedLines(chunks: AsyncIterable<Uint8Array>, range: ByteRange |
 function splitRow(line: Line): { label: number; features: Buffer } {
   const comma = line.bytes.indexOf(COMMA);
   if (comma <= 0 || comma === line.bytes.length - 1) {
-    throw new Error(`test CSV line at byte ${line.offset} is not "label,f1,...": ${JSON.stringify(line.bytes.subarray(0, 80).toString('utf8'))}`);
+    throw new Error(
+      `test CSV line at byte ${line.offset} is not "label,f1,...": ${JSON.stringify(line.bytes.subarray(0, 80).toString('utf8'))}`,
+    );
   }
   const labelText = line.bytes.toString('latin1', 0, comma);
   const label = Number(labelText);
@@ -146,7 +147,9 @@ export async function* csvBatches(chunks: AsyncIterable<Uint8Array>, options: Ba
   for await (const line of ownedLines(chunks, range, firstByteOffset)) {
     const { label, features } = splitRow(line);
     if (features.length > maxBatchBytes) {
-      throw new Error(`test CSV line at byte ${line.offset} has ${features.length} feature bytes, more than maxBatchBytes=${maxBatchBytes}`);
+      throw new Error(
+        `test CSV line at byte ${line.offset} has ${features.length} feature bytes, more than maxBatchBytes=${maxBatchBytes}`,
+      );
     }
     const separator = rows.length > 0 ? 1 : 0;
     if (bodyBytes + separator + features.length > maxBatchBytes) yield flush();

@@ -31,7 +31,11 @@ export const DEFAULT_RETRY: RetryOptions = {
  * model container rejected this body, and the same bytes would fail the same way again.
  */
 const RETRYABLE_ERRORS = new Set([
-  'ThrottlingException', 'ServiceUnavailable', 'InternalFailure', 'InternalDependencyException', 'ModelNotReadyException',
+  'ThrottlingException',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'InternalDependencyException',
+  'ModelNotReadyException',
 ]);
 
 export function isRetryable(error: unknown): boolean {
@@ -59,7 +63,9 @@ export function parsePredictions(endpointName: string, batch: ScorableBatch, bod
     throw new Error(`endpoint ${endpointName} returned no "predictions" array for batch ${batch.index}: ${text.slice(0, 200)}`);
   }
   if (predictions.length !== batch.labels.length) {
-    throw new Error(`endpoint ${endpointName} returned ${predictions.length} predictions for ${batch.labels.length} rows in batch ${batch.index}`);
+    throw new Error(
+      `endpoint ${endpointName} returned ${predictions.length} predictions for ${batch.labels.length} rows in batch ${batch.index}`,
+    );
   }
   return predictions.map((p: { score?: unknown }, i) => {
     if (typeof p?.score !== 'number' || !Number.isFinite(p.score)) {
@@ -75,9 +81,10 @@ export function combineEvaluations(parts: readonly EvaluateEndpointResult[]): Ev
   const { variantName, endpointName } = parts[0];
   const stranger = parts.find((p) => p.variantName !== variantName || p.endpointName !== endpointName);
   if (stranger) {
-    throw new Error(`cannot combine parts of different evaluations: ${variantName}/${endpointName} and ${stranger.variantName}/${stranger.endpointName}`);
+    throw new Error(
+      `cannot combine parts of different evaluations: ${variantName}/${endpointName} and ${stranger.variantName}/${stranger.endpointName}`,
+    );
   }
   const metrics: ErrorMetrics = toMetrics(combineSums(parts));
   return { variantName, endpointName, ...metrics };
 }
-

@@ -11,7 +11,6 @@ import { reportPrefix } from '../shared/bucket-layout';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
 import { ExperimentSettings, ResolvedVariant, resolveSettings, resolveVariant, SettingsError } from './settings';
 
-
 /** Training jobs wait for instances and upload the model after MaxRuntimeInSeconds stops counting. */
 const TRAINING_SLACK_SECONDS = 2 * 3600;
 /** Endpoint creation takes minutes, occasionally more than ten; an hour means something is wrong. */
@@ -134,4 +133,3 @@ export function planExecution(request: PlanRequest): ExecutionPlan {
     reportPrefix: reportPrefix(settings.s3Prefix, request.execution.name),
   };
 }
-

@@ -37,16 +37,14 @@ export const trueOrFalse: Rule = (value) => (typeof value === 'boolean' ? undefi
 
 const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
 export const instanceType: Rule = (value) =>
-  typeof value === 'string' && INSTANCE_TYPE.test(value)
-    ? undefined
-    : 'must be a SageMaker instance type such as "ml.c5.2xlarge"';
+  typeof value === 'string' && INSTANCE_TYPE.test(value) ? undefined : 'must be a SageMaker instance type such as "ml.c5.2xlarge"';
 
 // Characters S3 documents as safe in keys; the prefix also becomes part of s3:// URIs in SageMaker requests.
 export const S3_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 export const s3Prefix: Rule = (value) =>
   typeof value === 'string' && value.length <= 200 && S3_PREFIX.test(value)
     ? undefined
-    : 'must be an S3 key prefix of up to 200 characters (letters, digits, !_.*\'()- and / between parts), no leading or trailing slash';
+    : "must be an S3 key prefix of up to 200 characters (letters, digits, !_.*'()- and / between parts), no leading or trailing slash";
 
 // ECR image URIs: <registry>/<repository>[:tag|@digest]
 const IMAGE_URI = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$/;
@@ -55,4 +53,5 @@ export const imageUri: Rule = (value) =>
     ? undefined
     : 'must be a container image URI with a tag, such as "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"';
 
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

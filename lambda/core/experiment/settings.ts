@@ -9,7 +9,19 @@ import { INVOKE_ENDPOINT_MAX_BODY_BYTES } from '../sagemaker/limits';
 import { hyperparameterProblem } from './linear-learner-hyperparameters';
 import { FEATURE_COUNT } from '../data/transform/features';
 import { DEFAULT_PRICES_PER_HOUR } from './prices';
-import { Problems, Rule, describe, imageUri, instanceType, integer, isObject, number, s3Prefix, single, trueOrFalse } from './setting-rules';
+import {
+  Problems,
+  Rule,
+  describe,
+  imageUri,
+  instanceType,
+  integer,
+  isObject,
+  number,
+  s3Prefix,
+  single,
+  trueOrFalse,
+} from './setting-rules';
 
 export type TrainDistribution = 'FullyReplicated' | 'ShardedByS3Key';
 export const TRAIN_DISTRIBUTIONS: readonly TrainDistribution[] = ['FullyReplicated', 'ShardedByS3Key'];
@@ -32,15 +44,16 @@ export const LAST_YEARLY_GDELT_YEAR = 2005;
 export const MAX_VARIANT_NAME_LENGTH = 20;
 
 export class SettingsError extends Error {
-  constructor(readonly problems: readonly string[], source: string) {
+  constructor(
+    readonly problems: readonly string[],
+    source: string,
+  ) {
     super(`Invalid ${source}:\n- ${problems.join('\n- ')}`);
     this.name = 'InvalidSettings';
   }
 }
 
-
 const year: Rule = integer(FIRST_GDELT_YEAR, LAST_YEARLY_GDELT_YEAR);
-
 
 function hyperparameterProblems(value: unknown, path: string): string[] {
   if (!isObject(value)) return [`${path}: ${describe(value)} must be an object of hyperparameter names to values`];
@@ -108,7 +121,7 @@ const settingDefaultedAtSynth = <T>(spec: SynthDefaultedSettingSpec<T>): SynthDe
 const SETTINGS = {
   imageUri: settingDefaultedAtSynth<string>({
     doc: 'Linear Learner image.',
-    defaultAtSynth: 'the stack region\'s `linear-learner:1` (lib/linear-learner-image.ts): the region is known only at synth',
+    defaultAtSynth: "the stack region's `linear-learner:1` (lib/linear-learner-image.ts): the region is known only at synth",
     problems: single(imageUri),
   }),
   instanceCount: setting<number>({ doc: 'Training instances per job.', default: 5, problems: single(integer(1, 100)) }),
@@ -121,7 +134,7 @@ const SETTINGS = {
     problems: single(integer(60, 28 * 24 * 3600)),
   }),
   hyperparameters: setting<Hyperparameters>({
-    doc: 'Linear Learner hyperparameters of every variant; a variant\'s own are merged over them.',
+    doc: "Linear Learner hyperparameters of every variant; a variant's own are merged over them.",
     default: {
       feature_dim: String(FEATURE_COUNT),
       mini_batch_size: '500',
@@ -139,14 +152,14 @@ const SETTINGS = {
     doc: 'Key prefix in the data bucket for data, model artifacts and reports; no leading or trailing slash.',
     default: 'sagemaker/data_distribution_types',
     problems: single(s3Prefix),
-    deployTimeOnly: 'the stack\'s IAM policies are scoped to it',
+    deployTimeOnly: "the stack's IAM policies are scoped to it",
   }),
   datasetRetentionDays: setting<number>({
     doc: 'Days the bucket keeps prepared datasets (`<s3Prefix>/datasets/`) after they were last written.',
     default: 30,
     // Above the 2 days before expiry at which a year is rebuilt rather than reused, so a dataset is reused at all.
     problems: single(integer(3, 3650)),
-    deployTimeOnly: 'the data bucket\'s lifecycle rule applies it',
+    deployTimeOnly: "the data bucket's lifecycle rule applies it",
   }),
   variants: setting<readonly VariantSettings[]>({
     doc: 'The training runs compared; a list replaces the base list.',
@@ -195,23 +208,27 @@ const SETTINGS = {
     problems: single(trueOrFalse),
   }),
   evaluationBatchBytes: setting<number>({
-    doc: 'Largest InvokeEndpoint body the evaluation sends, in bytes (SageMaker\'s limit is 6 MiB).',
+    doc: "Largest InvokeEndpoint body the evaluation sends, in bytes (SageMaker's limit is 6 MiB).",
     // A little under InvokeEndpoint's 6 MiB, as the workshop notebook sends (about 5 MB per call).
     default: 5_000_000,
     problems: single(integer(1024, INVOKE_ENDPOINT_MAX_BODY_BYTES)),
   }),
   evaluationConcurrency: setting<number>({ doc: 'Batches in flight per endpoint.', default: 4, problems: single(integer(1, 16)) }),
-  preflight: setting<boolean>({ doc: 'Check quotas and source data before anything is read or created.', default: true, problems: single(trueOrFalse) }),
+  preflight: setting<boolean>({
+    doc: 'Check quotas and source data before anything is read or created.',
+    default: true,
+    problems: single(trueOrFalse),
+  }),
   pricesPerHour: setting<Readonly<Record<string, number>>>({
-    doc: 'On-demand USD per instance-hour by instance type, for the report\'s cost estimate.',
+    doc: "On-demand USD per instance-hour by instance type, for the report's cost estimate.",
     // Not the workshop's (it estimated no cost): this project's price table, kept with its sources in prices.ts.
     default: DEFAULT_PRICES_PER_HOUR,
     problems: (value, path) =>
       isObject(value)
         ? Object.entries(value).flatMap(([type, price]) => [
-          ...(instanceType(type) ? [`${path}: key ${describe(type)} ${instanceType(type)}`] : []),
-          ...single(number(0, 1000))(price, `${path}.${type}`),
-        ])
+            ...(instanceType(type) ? [`${path}: key ${describe(type)} ${instanceType(type)}`] : []),
+            ...single(number(0, 1000))(price, `${path}.${type}`),
+          ])
         : [`${path}: ${describe(value)} must be an object of instance types to USD per hour`],
     merge: (base, override) => ({ ...base, ...override }),
   }),

@@ -69,8 +69,7 @@ export interface QuotaValue {
 }
 
 export type QuotaReading =
-  | { readonly readable: true; readonly values: ReadonlyMap<string, QuotaValue> }
-  | { readonly readable: false; readonly reason: string };
+  { readonly readable: true; readonly values: ReadonlyMap<string, QuotaValue> } | { readonly readable: false; readonly reason: string };
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -83,7 +82,8 @@ function largestTogether(variants: readonly PreflightVariant[], maxParallel: num
 function sumBreakdown(variants: readonly PreflightVariant[]): { amount: number; text: string } {
   const amount = variants.reduce((sum, variant) => sum + variant.instanceCount, 0);
   const counts = new Set(variants.map((variant) => variant.instanceCount));
-  if (counts.size === 1) return { amount, text: `${amount} = ${plural(variants.length, 'variant')} × ${plural(variants[0].instanceCount, 'instance')}` };
+  if (counts.size === 1)
+    return { amount, text: `${amount} = ${plural(variants.length, 'variant')} × ${plural(variants[0].instanceCount, 'instance')}` };
   return { amount, text: `${amount} = ${variants.map((variant) => `${variant.instanceCount} (${variant.name})`).join(' + ')} instances` };
 }
 
@@ -102,7 +102,10 @@ export function quotaNeeds(request: PreflightRequest): QuotaNeed[] {
   const needs: QuotaNeed[] = [];
   const types = [...new Set(request.variants.map((variant) => variant.instanceType))];
   for (const type of types) {
-    const together = largestTogether(request.variants.filter((variant) => variant.instanceType === type), maxParallel);
+    const together = largestTogether(
+      request.variants.filter((variant) => variant.instanceType === type),
+      maxParallel,
+    );
     const { amount, text } = sumBreakdown(together);
     needs.push({
       quotaName: trainingQuotaName(type),
@@ -150,7 +153,11 @@ function notOffered(need: QuotaNeed, region: string): string {
 }
 
 /** Problems (the run must not start) and warnings (a check that could not be made) from the account's quotas. */
-export function quotaFindings(needs: readonly QuotaNeed[], reading: QuotaReading, region: string): { problems: string[]; warnings: string[] } {
+export function quotaFindings(
+  needs: readonly QuotaNeed[],
+  reading: QuotaReading,
+  region: string,
+): { problems: string[]; warnings: string[] } {
   if (!reading.readable) {
     return {
       problems: [],
@@ -165,14 +172,19 @@ export function quotaFindings(needs: readonly QuotaNeed[], reading: QuotaReading
   for (const need of needs) {
     const quota = reading.values.get(need.quotaName);
     if (!quota && need.instanceType) problems.push(notOffered(need, region));
-    else if (!quota) warnings.push(`Quota "${need.quotaName}" is not listed for SageMaker in ${region}, so it was not checked (this execution needs ${need.breakdown}).`);
+    else if (!quota)
+      warnings.push(
+        `Quota "${need.quotaName}" is not listed for SageMaker in ${region}, so it was not checked (this execution needs ${need.breakdown}).`,
+      );
     else if (quota.value < need.amount) problems.push(shortfall(need, quota, region));
   }
   return { problems, warnings };
 }
 
 /** What went wrong reading one source object: it does not exist, or S3 refused or failed the request. */
-export type SourceFailure = { readonly year: PreflightYear; readonly missing: true } | { readonly year: PreflightYear; readonly missing: false; readonly error: string };
+export type SourceFailure =
+  | { readonly year: PreflightYear; readonly missing: true }
+  | { readonly year: PreflightYear; readonly missing: false; readonly error: string };
 
 export function sourceProblem(failure: SourceFailure): string {
   const { year } = failure;
@@ -185,7 +197,9 @@ export function sourceProblem(failure: SourceFailure): string {
 /** Fails the Preflight state; the workflow routes it by this name to "Preflight failed". */
 export class PreflightFailed extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Preflight found ${plural(problems.length, 'problem')} before any data was read or anything created:\n- ${problems.join('\n- ')}`);
+    super(
+      `Preflight found ${plural(problems.length, 'problem')} before any data was read or anything created:\n- ${problems.join('\n- ')}`,
+    );
     this.name = 'PreflightFailed';
   }
 }

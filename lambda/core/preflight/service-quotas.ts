@@ -2,11 +2,7 @@
  * Reads SageMaker quotas from Service Quotas by name: the AWS defaults list gives each name its code and default
  * value, GetServiceQuota the value applied to this account where there is one.
  */
-import {
-  GetServiceQuotaCommand,
-  ListAWSDefaultServiceQuotasCommand,
-  ServiceQuotasClient,
-} from '@aws-sdk/client-service-quotas';
+import { GetServiceQuotaCommand, ListAWSDefaultServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { BackoffOptions, defaultSleep, withBackoff } from '../shared/backoff';
 import { QuotaReading, QuotaValue, SERVICE_CODE } from './preflight';
 
@@ -22,7 +18,11 @@ interface DefaultQuota {
 }
 
 /** Pages through the AWS default quotas until every wanted name is found or the list ends. */
-async function defaultQuotas(client: ServiceQuotasClient, names: ReadonlySet<string>, backoff: BackoffOptions): Promise<Map<string, DefaultQuota>> {
+async function defaultQuotas(
+  client: ServiceQuotasClient,
+  names: ReadonlySet<string>,
+  backoff: BackoffOptions,
+): Promise<Map<string, DefaultQuota>> {
   const found = new Map<string, DefaultQuota>();
   let nextToken: string | undefined;
   do {
@@ -62,7 +62,11 @@ async function appliedOrDefault(client: ServiceQuotasClient, quota: DefaultQuota
  * Any failure other than a missing applied value (typically AccessDeniedException from a restrictive role or SCP)
  * makes the reading unreadable, with the reason: the quota check is advisory and must not block a run.
  */
-export async function readQuotas(client: ServiceQuotasClient, names: readonly string[], backoff: BackoffOptions = QUOTA_BACKOFF): Promise<QuotaReading> {
+export async function readQuotas(
+  client: ServiceQuotasClient,
+  names: readonly string[],
+  backoff: BackoffOptions = QUOTA_BACKOFF,
+): Promise<QuotaReading> {
   try {
     const defaults = await defaultQuotas(client, new Set(names), backoff);
     const values = new Map<string, QuotaValue>();

@@ -33,7 +33,12 @@ function estimate(instanceType: string, instanceCount: number, seconds: number, 
   const pricePerHour = Object.prototype.hasOwnProperty.call(prices, instanceType) ? prices[instanceType] : null;
   if (pricePerHour === null) {
     return {
-      instanceType, instanceCount, seconds, instanceSeconds, pricePerHour, usd: null,
+      instanceType,
+      instanceCount,
+      seconds,
+      instanceSeconds,
+      pricePerHour,
+      usd: null,
       note: `no price for ${instanceType} in the price table; add it to pricesPerHour`,
     };
   }
@@ -98,7 +103,9 @@ export function hostingCost(usage: HostingUsage, reportTime: Date, prices: Recor
     throw new Error(`hosting ends (${new Date(ended).toISOString()}) before it starts (${usage.createdAt})`);
   }
   const cost = estimate(usage.instanceType, usage.instanceCount, (ended - created) / 1000, prices);
-  const runningNote = stillRunning ? `still running at ${reportTime.toISOString()}; cost keeps growing until the endpoint is deleted` : undefined;
+  const runningNote = stillRunning
+    ? `still running at ${reportTime.toISOString()}; cost keeps growing until the endpoint is deleted`
+    : undefined;
   const note = [cost.note, runningNote].filter((text) => text !== undefined).join('; ') || undefined;
   return { ...cost, ...(note ? { note } : {}), stillRunning };
 }

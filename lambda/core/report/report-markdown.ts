@@ -56,9 +56,10 @@ function costText(cost: VariantReport['cost']['training']): string {
 }
 
 export function renderMarkdown(report: Report): string {
-  const frontier = report.variants.length >= 3 && report.paretoFrontier.length > 0
-    ? [`Pareto frontier (training time vs test MSE), fastest first: ${report.paretoFrontier.join(', ')}.`, '']
-    : [];
+  const frontier =
+    report.variants.length >= 3 && report.paretoFrontier.length > 0
+      ? [`Pareto frontier (training time vs test MSE), fastest first: ${report.paretoFrontier.join(', ')}.`, '']
+      : [];
   const prices = Object.entries(report.prices.perHour).map(([type, price]) => [type, `$${price}`]);
   return [
     `# Distributed training experiment: ${report.executionName}`,

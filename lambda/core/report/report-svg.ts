@@ -44,22 +44,30 @@ export function niceAxis(low: number, high: number, target = 5): Axis {
   return { min: ticks[0], max: ticks[ticks.length - 1], ticks };
 }
 
-interface PlotPoint { readonly name: string; readonly time: number; readonly mse: number; readonly x: number; readonly y: number }
+interface PlotPoint {
+  readonly name: string;
+  readonly time: number;
+  readonly mse: number;
+  readonly x: number;
+  readonly y: number;
+}
 
 function xAxisMarks(axis: Axis, toX: (t: number) => number): string[] {
   const y = MARGIN.top + PLOT_HEIGHT;
-  return axis.ticks.map((t) =>
-    `<g class="tick x-tick"><line x1="${toX(t)}" y1="${y}" x2="${toX(t)}" y2="${y + 6}" stroke="#333"/>` +
-    `<text x="${toX(t)}" y="${y + 22}" text-anchor="middle">${formatNumber(t, 6)}</text></g>`,
+  return axis.ticks.map(
+    (t) =>
+      `<g class="tick x-tick"><line x1="${toX(t)}" y1="${y}" x2="${toX(t)}" y2="${y + 6}" stroke="#333"/>` +
+      `<text x="${toX(t)}" y="${y + 22}" text-anchor="middle">${formatNumber(t, 6)}</text></g>`,
   );
 }
 
 function yAxisMarks(axis: Axis, toY: (m: number) => number): string[] {
   const x = MARGIN.left;
-  return axis.ticks.map((m) =>
-    `<g class="tick y-tick"><line x1="${x - 6}" y1="${toY(m)}" x2="${x}" y2="${toY(m)}" stroke="#333"/>` +
-    `<line x1="${x}" y1="${toY(m)}" x2="${x + PLOT_WIDTH}" y2="${toY(m)}" stroke="#eee"/>` +
-    `<text x="${x - 10}" y="${toY(m) + 4}" text-anchor="end">${formatNumber(m, 6)}</text></g>`,
+  return axis.ticks.map(
+    (m) =>
+      `<g class="tick y-tick"><line x1="${x - 6}" y1="${toY(m)}" x2="${x}" y2="${toY(m)}" stroke="#333"/>` +
+      `<line x1="${x}" y1="${toY(m)}" x2="${x + PLOT_WIDTH}" y2="${toY(m)}" stroke="#eee"/>` +
+      `<text x="${x - 10}" y="${toY(m) + 4}" text-anchor="end">${formatNumber(m, 6)}</text></g>`,
   );
 }
 
@@ -69,9 +77,11 @@ function pointMarks(points: readonly PlotPoint[], frontier: ReadonlySet<string>,
     const nearRight = p.x > MARGIN.left + PLOT_WIDTH * 0.75;
     const labelX = nearRight ? p.x - 10 : p.x + 10;
     const label = `${p.name} (${formatNumber(p.time)} s, MSE ${formatNumber(p.mse)})`;
-    return `<g class="variant" data-variant="${escapeXml(p.name)}">` +
+    return (
+      `<g class="variant" data-variant="${escapeXml(p.name)}">` +
       `<circle cx="${p.x}" cy="${p.y}" r="6" fill="${onFrontier ? '#d62728' : '#1f77b4'}" stroke="#fff" stroke-width="1.5"/>` +
-      `<text x="${labelX}" y="${p.y - 10}" text-anchor="${nearRight ? 'end' : 'start'}">${escapeXml(label)}</text></g>`;
+      `<text x="${labelX}" y="${p.y - 10}" text-anchor="${nearRight ? 'end' : 'start'}">${escapeXml(label)}</text></g>`
+    );
   });
 }
 
@@ -106,14 +116,20 @@ export function renderSvg(report: Report): string {
     `<text class="axis-label x-label" x="${MARGIN.left + PLOT_WIDTH / 2}" y="${HEIGHT - 16}" text-anchor="middle" font-size="14">Training time (seconds)</text>`,
     `<text class="axis-label y-label" x="20" y="${MARGIN.top + PLOT_HEIGHT / 2}" text-anchor="middle" font-size="14" transform="rotate(-90 20 ${MARGIN.top + PLOT_HEIGHT / 2})">Test MSE</text>`,
     ...(frontierPath.length > 1
-      ? [`<polyline class="pareto-frontier" points="${frontierPath.map((p) => `${p.x},${p.y}`).join(' ')}" fill="none" stroke="#d62728" stroke-width="1.5" stroke-dasharray="6 4"/>`]
+      ? [
+          `<polyline class="pareto-frontier" points="${frontierPath.map((p) => `${p.x},${p.y}`).join(' ')}" fill="none" stroke="#d62728" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+        ]
       : []),
     ...(showFrontier
-      ? [`<text class="legend" x="${MARGIN.left + PLOT_WIDTH}" y="${MARGIN.top - 8}" text-anchor="end" fill="#d62728">red: Pareto frontier</text>`]
+      ? [
+          `<text class="legend" x="${MARGIN.left + PLOT_WIDTH}" y="${MARGIN.top - 8}" text-anchor="end" fill="#d62728">red: Pareto frontier</text>`,
+        ]
       : []),
     ...pointMarks(plotted, frontierSet, showFrontier),
     ...(unplotted.length > 0
-      ? [`<text class="unplotted" x="${MARGIN.left}" y="${MARGIN.top - 8}">Not plotted (no test rows scored): ${escapeXml(unplotted.join(', '))}</text>`]
+      ? [
+          `<text class="unplotted" x="${MARGIN.left}" y="${MARGIN.top - 8}">Not plotted (no test rows scored): ${escapeXml(unplotted.join(', '))}</text>`,
+        ]
       : []),
     '</svg>',
     '',

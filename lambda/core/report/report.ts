@@ -9,7 +9,14 @@ import { requireText } from '../shared/input-checks';
 /** What the report reads of each variant's summary. */
 export type VariantInput = Pick<
   VariantSummary,
-  'name' | 'trainDistribution' | 'instanceCount' | 'instanceType' | 'endpointInstanceType' | 'endpointInstanceCount' | 'jobName' | 'endpointName'
+  | 'name'
+  | 'trainDistribution'
+  | 'instanceCount'
+  | 'instanceType'
+  | 'endpointInstanceType'
+  | 'endpointInstanceCount'
+  | 'jobName'
+  | 'endpointName'
 > & {
   readonly training: Omit<VariantSummary['training'], 'status'>;
   readonly evaluation: Pick<NonNullable<VariantSummary['evaluation']>, 'rowsScored' | 'mse' | 'mae'>;
@@ -94,9 +101,15 @@ export function validateVariants(variants: readonly VariantInput[]): void {
   });
 }
 
-interface Point { readonly name: string; readonly time: number; readonly mse: number }
+interface Point {
+  readonly name: string;
+  readonly time: number;
+  readonly mse: number;
+}
 
-function pointsOf(variants: readonly { name: string; training: { trainingTimeInSeconds: number }; evaluation: { mse: number | null } }[]): Point[] {
+function pointsOf(
+  variants: readonly { name: string; training: { trainingTimeInSeconds: number }; evaluation: { mse: number | null } }[],
+): Point[] {
   return variants
     .filter((v) => v.evaluation.mse !== null)
     .map((v) => ({ name: v.name, time: v.training.trainingTimeInSeconds, mse: v.evaluation.mse as number }));
@@ -104,9 +117,11 @@ function pointsOf(variants: readonly { name: string; training: { trainingTimeInS
 
 /** Names of the variants no other variant dominates (faster-or-equal and lower-or-equal MSE, one strictly), fastest first. */
 export function paretoFrontier(points: readonly Point[]): string[] {
-  const dominated = (p: Point): boolean =>
-    points.some((q) => q.time <= p.time && q.mse <= p.mse && (q.time < p.time || q.mse < p.mse));
-  return points.filter((p) => !dominated(p)).sort((a, b) => a.time - b.time || a.mse - b.mse).map((p) => p.name);
+  const dominated = (p: Point): boolean => points.some((q) => q.time <= p.time && q.mse <= p.mse && (q.time < p.time || q.mse < p.mse));
+  return points
+    .filter((p) => !dominated(p))
+    .sort((a, b) => a.time - b.time || a.mse - b.mse)
+    .map((p) => p.name);
 }
 
 /** A number with up to `digits` significant digits, without exponent noise for the usual ranges. */
@@ -120,7 +135,9 @@ export function formatUsd(value: number | null): string {
 }
 
 /** One or two sentences: which trained faster and by what ratio, which is more accurate and by how much. */
-export function verdictText(variants: readonly { name: string; training: { trainingTimeInSeconds: number }; evaluation: { mse: number | null } }[]): string {
+export function verdictText(
+  variants: readonly { name: string; training: { trainingTimeInSeconds: number }; evaluation: { mse: number | null } }[],
+): string {
   const byTime = [...variants].sort((a, b) => a.training.trainingTimeInSeconds - b.training.trainingTimeInSeconds);
   const fastest = byTime[0];
   const slowest = byTime[byTime.length - 1];
@@ -130,9 +147,10 @@ export function verdictText(variants: readonly { name: string; training: { train
     return `${fastest.name} trained in ${seconds(fastest)}${mse === null ? ' and scored no test rows.' : ` with test MSE ${formatNumber(mse)}.`}`;
   }
   const others = variants.length === 2 ? slowest.name : `the slowest, ${slowest.name}`;
-  const speed = fastest.training.trainingTimeInSeconds === slowest.training.trainingTimeInSeconds
-    ? `All variants trained in the same time (${seconds(fastest)}).`
-    : `${fastest.name} trained ${formatRatio(slowest.training.trainingTimeInSeconds, fastest.training.trainingTimeInSeconds)} faster than ${others} (${seconds(fastest)} vs ${seconds(slowest)}).`;
+  const speed =
+    fastest.training.trainingTimeInSeconds === slowest.training.trainingTimeInSeconds
+      ? `All variants trained in the same time (${seconds(fastest)}).`
+      : `${fastest.name} trained ${formatRatio(slowest.training.trainingTimeInSeconds, fastest.training.trainingTimeInSeconds)} faster than ${others} (${seconds(fastest)} vs ${seconds(slowest)}).`;
 
   const byMse = pointsOf(variants).sort((a, b) => a.mse - b.mse);
   if (byMse.length < 2) return `${speed} Accuracy cannot be compared: fewer than two variants scored test rows.`;

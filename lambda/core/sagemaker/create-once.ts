@@ -44,7 +44,13 @@ export async function createOnce(
 }
 
 /** Turns SageMaker's ResourceLimitExceeded into a message that says which quota to raise or what to lower. */
-export function explainResourceLimit(error: unknown, usage: 'training job' | 'endpoint', instanceType: string, instanceCount: number, setting: string): unknown {
+export function explainResourceLimit(
+  error: unknown,
+  usage: 'training job' | 'endpoint',
+  instanceType: string,
+  instanceCount: number,
+  setting: string,
+): unknown {
   if (!(error instanceof Error) || error.name !== 'ResourceLimitExceeded') return error;
   const explained = new Error(
     `SageMaker refused ${instanceCount} x ${instanceType} for ${usage} usage: ${error.message} ` +

@@ -35,7 +35,11 @@ function channel(name: string, uri: string, distribution: 'FullyReplicated' | 'S
 }
 
 /** The channels are the dataset's prefixes: SageMaker reads every object below them, and they hold exactly its years. */
-export function trainingJobRequest(variant: VariantPlan, deployment: Deployment, channels: DatasetLocation['channels']): CreateTrainingJobCommandInput {
+export function trainingJobRequest(
+  variant: VariantPlan,
+  deployment: Deployment,
+  channels: DatasetLocation['channels'],
+): CreateTrainingJobCommandInput {
   return {
     TrainingJobName: variant.jobName,
     AlgorithmSpecification: { TrainingImage: variant.imageUri, TrainingInputMode: 'File' },
@@ -45,7 +49,11 @@ export function trainingJobRequest(variant: VariantPlan, deployment: Deployment,
       channel('validation', dataUri(deployment, channels.validation), 'FullyReplicated'),
     ],
     OutputDataConfig: { S3OutputPath: dataUri(deployment, modelOutputPrefix(variant.s3Prefix)) },
-    ResourceConfig: { InstanceCount: variant.instanceCount, InstanceType: variant.instanceType as TrainingInstanceType, VolumeSizeInGB: variant.volumeSizeInGB },
+    ResourceConfig: {
+      InstanceCount: variant.instanceCount,
+      InstanceType: variant.instanceType as TrainingInstanceType,
+      VolumeSizeInGB: variant.volumeSizeInGB,
+    },
     HyperParameters: { ...variant.hyperparameters },
     StoppingCondition: { MaxRuntimeInSeconds: variant.maxRuntimeInSeconds },
     Tags: [...variant.tags],

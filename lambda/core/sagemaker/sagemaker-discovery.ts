@@ -72,19 +72,26 @@ export async function findResources(client: SageMakerClient, options: DiscoveryO
   for (const status of LISTED_JOB_STATES) {
     candidates.push(
       ...(await listAll(
-        (NextToken) => client.send(new ListTrainingJobsCommand({ StatusEquals: status, NameContains: nameContains, NextToken, MaxResults: 100 })),
-        (page) => page.TrainingJobSummaries?.map((job) => candidate('trainingJob', job.TrainingJobName, job.TrainingJobArn, job.TrainingJobStatus)) ?? [],
+        (NextToken) =>
+          client.send(new ListTrainingJobsCommand({ StatusEquals: status, NameContains: nameContains, NextToken, MaxResults: 100 })),
+        (page) =>
+          page.TrainingJobSummaries?.map((job) =>
+            candidate('trainingJob', job.TrainingJobName, job.TrainingJobArn, job.TrainingJobStatus),
+          ) ?? [],
       )),
     );
   }
   candidates.push(
     ...(await listAll(
       (NextToken) => client.send(new ListEndpointsCommand({ NameContains: nameContains, NextToken, MaxResults: 100 })),
-      (page) => page.Endpoints?.map((endpoint) => candidate('endpoint', endpoint.EndpointName, endpoint.EndpointArn, endpoint.EndpointStatus)) ?? [],
+      (page) =>
+        page.Endpoints?.map((endpoint) => candidate('endpoint', endpoint.EndpointName, endpoint.EndpointArn, endpoint.EndpointStatus)) ??
+        [],
     )),
     ...(await listAll(
       (NextToken) => client.send(new ListEndpointConfigsCommand({ NameContains: nameContains, NextToken, MaxResults: 100 })),
-      (page) => page.EndpointConfigs?.map((config) => candidate('endpointConfig', config.EndpointConfigName, config.EndpointConfigArn)) ?? [],
+      (page) =>
+        page.EndpointConfigs?.map((config) => candidate('endpointConfig', config.EndpointConfigName, config.EndpointConfigArn)) ?? [],
     )),
     ...(await listAll(
       (NextToken) => client.send(new ListModelsCommand({ NameContains: nameContains, NextToken, MaxResults: 100 })),
@@ -152,7 +159,9 @@ export function isAlreadyEnding(resource: Pick<FoundResource, 'kind' | 'status'>
 
 /** DeleteEndpoint refused because the endpoint is still being created or updated: try again once it settles. */
 export function isRefusedWhileSettling(resource: Pick<FoundResource, 'kind' | 'status'>, error: unknown): boolean {
-  return resource.kind === 'endpoint' && errorParts(error).name === 'ValidationException' && SETTLING_ENDPOINT_STATES.has(resource.status ?? '');
+  return (
+    resource.kind === 'endpoint' && errorParts(error).name === 'ValidationException' && SETTLING_ENDPOINT_STATES.has(resource.status ?? '')
+  );
 }
 
 export function describeResource(resource: Pick<FoundResource, 'kind' | 'name' | 'status'>): string {

@@ -44,9 +44,13 @@ const fail = (error: VariantFailure, cause: string): Decision => ({ next: 'fail'
 
 function trainingDecision(jobName: string, status: string, failureReason: string | undefined, polls: number, maxPolls: number): Decision {
   if (status === 'Completed') return { next: 'continue' };
-  if (status === 'Failed') return fail('TrainingJobFailed', `Training job ${jobName} failed: ${failureReason ?? 'SageMaker gave no reason'}`);
+  if (status === 'Failed')
+    return fail('TrainingJobFailed', `Training job ${jobName} failed: ${failureReason ?? 'SageMaker gave no reason'}`);
   if (status === 'Stopped') {
-    return fail('TrainingJobStopped', `Training job ${jobName} was stopped${failureReason ? `: ${failureReason}` : ' before it completed'}`);
+    return fail(
+      'TrainingJobStopped',
+      `Training job ${jobName} was stopped${failureReason ? `: ${failureReason}` : ' before it completed'}`,
+    );
   }
   if (polls >= maxPolls) {
     return fail(
@@ -62,7 +66,13 @@ export function summarizeTraining(
   response: Partial<
     Pick<
       DescribeTrainingJobCommandOutput,
-      'TrainingJobStatus' | 'SecondaryStatus' | 'FailureReason' | 'TrainingTimeInSeconds' | 'BillableTimeInSeconds' | 'FinalMetricDataList' | 'ModelArtifacts'
+      | 'TrainingJobStatus'
+      | 'SecondaryStatus'
+      | 'FailureReason'
+      | 'TrainingTimeInSeconds'
+      | 'BillableTimeInSeconds'
+      | 'FinalMetricDataList'
+      | 'ModelArtifacts'
     >
   >,
   polls: number,
@@ -70,7 +80,9 @@ export function summarizeTraining(
 ): TrainingStatus {
   const status = response.TrainingJobStatus ?? 'Unknown';
   const finalMetrics = Object.fromEntries(
-    (response.FinalMetricDataList ?? []).filter((metric) => metric.MetricName && metric.Value !== undefined).map((metric) => [metric.MetricName!, metric.Value!]),
+    (response.FinalMetricDataList ?? [])
+      .filter((metric) => metric.MetricName && metric.Value !== undefined)
+      .map((metric) => [metric.MetricName!, metric.Value!]),
   );
   return {
     status,
@@ -84,10 +96,17 @@ export function summarizeTraining(
   };
 }
 
-function endpointDecision(endpointName: string, status: string, failureReason: string | undefined, polls: number, maxPolls: number): Decision {
+function endpointDecision(
+  endpointName: string,
+  status: string,
+  failureReason: string | undefined,
+  polls: number,
+  maxPolls: number,
+): Decision {
   if (status === 'InService') return { next: 'continue' };
   if (status === 'Failed') return fail('EndpointFailed', `Endpoint ${endpointName} failed: ${failureReason ?? 'SageMaker gave no reason'}`);
-  if (polls >= maxPolls) return fail('EndpointTimedOut', `Endpoint ${endpointName} is still ${status} after ${polls} checks; stopped waiting`);
+  if (polls >= maxPolls)
+    return fail('EndpointTimedOut', `Endpoint ${endpointName} is still ${status} after ${polls} checks; stopped waiting`);
   return { next: 'wait' };
 }
 

@@ -12,7 +12,11 @@ export interface BackoffOptions {
 export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Calls until it succeeds, the error is not retryable, or `maxAttempts` calls were made. */
-export async function withBackoff<T>(call: () => Promise<T>, isRetryable: (error: unknown) => boolean, options: BackoffOptions): Promise<T> {
+export async function withBackoff<T>(
+  call: () => Promise<T>,
+  isRetryable: (error: unknown) => boolean,
+  options: BackoffOptions,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();

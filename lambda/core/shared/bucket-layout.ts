@@ -16,7 +16,10 @@
 
 /** Joins key parts with `/`, ignoring an empty prefix and stray slashes at the joins. */
 export function joinKey(...parts: string[]): string {
-  return parts.map((part) => part.replace(/^\/+|\/+$/g, '')).filter((part) => part !== '').join('/');
+  return parts
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter((part) => part !== '')
+    .join('/');
 }
 
 /** Where prepared datasets live, one folder per dataset id (with the slash); the bucket expires what is below it. */
@@ -52,7 +55,10 @@ export interface OutputKeys {
 /** One object per year per channel, so ShardedByS3Key gives each instance whole years. */
 export function outputKeysFor(datasetPrefix: string, year: number, kind: 'train' | 'test'): OutputKeys {
   return kind === 'train'
-    ? { train: joinKey(channelPrefix(datasetPrefix, 'train'), `${year}.data`), validation: joinKey(channelPrefix(datasetPrefix, 'validation'), `${year}.data`) }
+    ? {
+        train: joinKey(channelPrefix(datasetPrefix, 'train'), `${year}.data`),
+        validation: joinKey(channelPrefix(datasetPrefix, 'validation'), `${year}.data`),
+      }
     : { test: joinKey(datasetPrefix, 'test', `${year}.data`), testCsv: joinKey(datasetPrefix, 'test', `${year}.csv`) };
 }
 

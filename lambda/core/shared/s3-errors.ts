@@ -32,7 +32,13 @@ const PLACEHOLDER_NAMES = new Set(['', 'Error', 'Unknown', 'UnknownError']);
 
 /** An S3 call that failed, with the request and the HTTP status (undefined when no response came). */
 export class S3RequestError extends Error {
-  constructor(message: string, name: string, readonly request: S3Request, readonly status: number | undefined, options: { cause: unknown }) {
+  constructor(
+    message: string,
+    name: string,
+    readonly request: S3Request,
+    readonly status: number | undefined,
+    options: { cause: unknown },
+  ) {
     super(message, options);
     this.name = name;
   }
@@ -69,7 +75,8 @@ export function s3RequestError(request: S3Request, error: unknown, meanings: Sta
   const meaning = status === undefined ? undefined : meanings[status];
   const name = meaning?.name ?? sdkName ?? (status === undefined ? undefined : NAMES_BY_STATUS[status]) ?? 'S3Error';
   const code = sdkName ?? (status === undefined ? undefined : NAMES_BY_STATUS[status]);
-  const response = status === undefined ? `without an HTTP response${code ? ` (${code})` : ''}` : `with HTTP ${status}${code ? ` ${code}` : ''}`;
+  const response =
+    status === undefined ? `without an HTTP response${code ? ` (${code})` : ''}` : `with HTTP ${status}${code ? ` ${code}` : ''}`;
   const details = [meaning?.hint, detailOf(error, request, sdkName)].filter(Boolean).join('; ');
   const message = `${request.step}: S3 ${request.operation} s3://${request.bucket}/${request.key} failed ${response}: ${details}`;
   return new S3RequestError(message, name, request, status, { cause: error });

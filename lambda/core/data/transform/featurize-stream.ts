@@ -5,7 +5,14 @@
  */
 import { Writable } from 'node:stream';
 import {
-  COLUMN, COLUMN_STARTS_READ, DropCounts, emptyDropCounts, EventCodeProfiler, hasGdeltColumnCount, newFeatureRow, RowTransform,
+  COLUMN,
+  COLUMN_STARTS_READ,
+  DropCounts,
+  emptyDropCounts,
+  EventCodeProfiler,
+  hasGdeltColumnCount,
+  newFeatureRow,
+  RowTransform,
 } from './gdelt-transform';
 import { FEATURE_COUNT } from './features';
 import { RecordTemplate } from './recordio';
@@ -143,7 +150,8 @@ function requireSink(sinks: FeaturizeSinks, name: keyof FeaturizeSinks): Chunked
 /** Precomputed `,0,...,1,...,0\n` tails of a CSV row, one per event code. */
 function oneHotCsvTails(codeCount: number): Buffer[] {
   return Array.from({ length: codeCount }, (_, hot) =>
-    Buffer.from(`${Array.from({ length: codeCount }, (__, index) => `,${index === hot ? 1 : 0}`).join('')}\n`, 'latin1'));
+    Buffer.from(`${Array.from({ length: codeCount }, (__, index) => `,${index === hot ? 1 : 0}`).join('')}\n`, 'latin1'),
+  );
 }
 
 /**
@@ -151,7 +159,9 @@ function oneHotCsvTails(codeCount: number): Buffer[] {
  * decides whether to complete or abort them once the counts are known.
  */
 export async function featurizeStream(
-  source: AsyncIterable<Buffer | Uint8Array | string>, sinks: FeaturizeSinks, options: FeaturizeOptions,
+  source: AsyncIterable<Buffer | Uint8Array | string>,
+  sinks: FeaturizeSinks,
+  options: FeaturizeOptions,
 ): Promise<PrepareCounts> {
   const transform = new RowTransform(options.codes);
   const template = new RecordTemplate(FEATURE_COUNT);
@@ -186,50 +196,62 @@ export async function featurizeStream(
     csv.commit(offset);
   };
 
-  const scanner = new TsvScanner((row) => {
-    counts.read++;
-    const outcome = transform.apply(row, features);
-    // Named increments: cheaper per row than indexing the counts by the outcome string.
-    switch (outcome) {
-      case 'kept': break;
-      case 'eventCodeNotSelected': dropped.eventCodeNotSelected++; return;
-      case 'badNumber': dropped.badNumber++; return;
-      case 'zeroCoordinates': dropped.zeroCoordinates++; return;
-      case 'wrongColumnCount': dropped.wrongColumnCount++; return;
-    }
-    let writer: ChunkedWriter;
-    if (isTest) {
-      writer = writers.records!;
-      counts.test++;
-      writeCsv(writers.csv!, row);
-    } else if (isValidation(row.buffer, row.start, validationPercent)) {
-      writer = writers.validation!;
-      counts.validation++;
-    } else {
-      writer = writers.train!;
-      counts.train++;
-    }
-    const offset = writer.reserve(recordSize);
-    if (wordWrites) {
-      // The chunk is zeroed (never reused), so only the frame's non-zero words and the non-zero floats are written:
-      // 5 numbers, the label and the one-hot 1.0; the other 19 one-hot floats stay 0.0.
-      const word = offset >> 2;
-      const floats = writer.floats;
-      const values = features.features;
-      const featureWord = word + featuresWord;
-      template.writeFrameWords(writer.words, word);
-      floats[featureWord] = values[0];
-      floats[featureWord + 1] = values[1];
-      floats[featureWord + 2] = values[2];
-      floats[featureWord + 3] = values[3];
-      floats[featureWord + 4] = values[4];
-      floats[featureWord + NUMERIC_FEATURES + features.codeIndex] = 1;
-      floats[word + labelWord] = features.label;
-      writer.commit(offset + recordSize);
-    } else {
-      writer.commit(template.write(writer.buffer, offset, features.features, features.label));
-    }
-  }, { starts: COLUMN_STARTS_READ });
+  const scanner = new TsvScanner(
+    (row) => {
+      counts.read++;
+      const outcome = transform.apply(row, features);
+      // Named increments: cheaper per row than indexing the counts by the outcome string.
+      switch (outcome) {
+        case 'kept':
+          break;
+        case 'eventCodeNotSelected':
+          dropped.eventCodeNotSelected++;
+          return;
+        case 'badNumber':
+          dropped.badNumber++;
+          return;
+        case 'zeroCoordinates':
+          dropped.zeroCoordinates++;
+          return;
+        case 'wrongColumnCount':
+          dropped.wrongColumnCount++;
+          return;
+      }
+      let writer: ChunkedWriter;
+      if (isTest) {
+        writer = writers.records!;
+        counts.test++;
+        writeCsv(writers.csv!, row);
+      } else if (isValidation(row.buffer, row.start, validationPercent)) {
+        writer = writers.validation!;
+        counts.validation++;
+      } else {
+        writer = writers.train!;
+        counts.train++;
+      }
+      const offset = writer.reserve(recordSize);
+      if (wordWrites) {
+        // The chunk is zeroed (never reused), so only the frame's non-zero words and the non-zero floats are written:
+        // 5 numbers, the label and the one-hot 1.0; the other 19 one-hot floats stay 0.0.
+        const word = offset >> 2;
+        const floats = writer.floats;
+        const values = features.features;
+        const featureWord = word + featuresWord;
+        template.writeFrameWords(writer.words, word);
+        floats[featureWord] = values[0];
+        floats[featureWord + 1] = values[1];
+        floats[featureWord + 2] = values[2];
+        floats[featureWord + 3] = values[3];
+        floats[featureWord + 4] = values[4];
+        floats[featureWord + NUMERIC_FEATURES + features.codeIndex] = 1;
+        floats[word + labelWord] = features.label;
+        writer.commit(offset + recordSize);
+      } else {
+        writer.commit(template.write(writer.buffer, offset, features.features, features.label));
+      }
+    },
+    { starts: COLUMN_STARTS_READ },
+  );
 
   const allWriters = Object.values(writers) as ChunkedWriter[];
   await scanSource(source, scanner, counts, options.onProgress, async () => {
@@ -256,8 +278,12 @@ async function scanSource(
   let bytesRead = 0;
   let nextProgress = PROGRESS_EVERY_BYTES;
   for await (const chunk of source) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8')
-      : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     scanner.push(bytes);
     bytesRead += bytes.length;
     if (afterChunk) await afterChunk();
@@ -271,16 +297,20 @@ async function scanSource(
 
 /** Counts the event codes of a file (the first year's pass). */
 export async function profileStream(
-  source: AsyncIterable<Buffer | Uint8Array | string>, onProgress?: (progress: Progress) => void,
+  source: AsyncIterable<Buffer | Uint8Array | string>,
+  onProgress?: (progress: Progress) => void,
 ): Promise<{ counts: ProfileCounts; codeCounts: Map<string, number> }> {
   const profiler = new EventCodeProfiler();
   const counts: ProfileCounts = { read: 0, profiled: 0, wrongColumnCount: 0, emptyEventCode: 0, distinctEventCodes: 0 };
-  const scanner = new TsvScanner((row) => {
-    counts.read++;
-    if (profiler.add(row)) counts.profiled++;
-    else if (hasGdeltColumnCount(row)) counts.emptyEventCode++;
-    else counts.wrongColumnCount++;
-  }, { columns: [COLUMN.eventCode] });
+  const scanner = new TsvScanner(
+    (row) => {
+      counts.read++;
+      if (profiler.add(row)) counts.profiled++;
+      else if (hasGdeltColumnCount(row)) counts.emptyEventCode++;
+      else counts.wrongColumnCount++;
+    },
+    { columns: [COLUMN.eventCode] },
+  );
   await scanSource(source, scanner, counts, onProgress);
   const codeCounts = profiler.codeCounts();
   counts.distinctEventCodes = codeCounts.size;
@@ -296,10 +326,12 @@ export function malformedShare(read: number, wrongColumnCount: number): number {
 export function assertLooksLikeGdelt(description: string, read: number, wrongColumnCount: number, maxMalformedShare: number): void {
   const share = malformedShare(read, wrongColumnCount);
   if (share > maxMalformedShare) {
-    const error = new Error(read === 0
-      ? `${description} has no rows; expected GDELT 1.0 events (tab-separated, 57 or 58 columns)`
-      : `${description} does not look like GDELT 1.0 events: ${wrongColumnCount} of ${read} rows ` +
-        `(${(share * 100).toFixed(1)}%) do not have 57 or 58 tab-separated columns; maxMalformedShare is ${maxMalformedShare}`);
+    const error = new Error(
+      read === 0
+        ? `${description} has no rows; expected GDELT 1.0 events (tab-separated, 57 or 58 columns)`
+        : `${description} does not look like GDELT 1.0 events: ${wrongColumnCount} of ${read} rows ` +
+            `(${(share * 100).toFixed(1)}%) do not have 57 or 58 tab-separated columns; maxMalformedShare is ${maxMalformedShare}`,
+    );
     error.name = 'NotGdeltData';
     throw error;
   }

@@ -58,7 +58,6 @@ export function hasGdeltColumnCount(row: TsvRow): boolean {
   return row.tabCount === YEARLY_FILE_TABS || row.tabCount === DAILY_FILE_TABS;
 }
 
-
 /** Identifies a short code by its bytes without making a string: 8 bits per byte, plus the length. */
 function shortCodeKey(bytes: Uint8Array, start: number, end: number): number {
   const length = end - start;
@@ -79,8 +78,12 @@ export function selectTopEventCodes(codeCounts: ReadonlyMap<string, number>, cou
     throw error;
   }
   const byFrequency = [...codeCounts.entries()].sort(([codeA, countA], [codeB, countB]) =>
-    countB !== countA ? countB - countA : compareStrings(codeA, codeB));
-  return byFrequency.slice(0, count).map(([code]) => code).sort(compareStrings);
+    countB !== countA ? countB - countA : compareStrings(codeA, codeB),
+  );
+  return byFrequency
+    .slice(0, count)
+    .map(([code]) => code)
+    .sort(compareStrings);
 }
 
 function compareStrings(a: string, b: string): number {
@@ -118,8 +121,12 @@ export class EventCodeProfiler {
 }
 
 export function assertEventCodes(codes: unknown): string[] {
-  if (!Array.isArray(codes) || codes.length !== EVENT_CODE_COUNT || codes.some((code) => typeof code !== 'string' || code === '')
-    || new Set(codes).size !== codes.length) {
+  if (
+    !Array.isArray(codes) ||
+    codes.length !== EVENT_CODE_COUNT ||
+    codes.some((code) => typeof code !== 'string' || code === '') ||
+    new Set(codes).size !== codes.length
+  ) {
     throw new Error(`codes must be ${EVENT_CODE_COUNT} distinct non-empty strings, got ${JSON.stringify(codes)}`);
   }
   return [...(codes as string[])].sort(compareStrings);
@@ -140,7 +147,12 @@ export function newFeatureRow(): FeatureRow {
 
 /** The numeric columns in output order: label first, then the 5 numeric features. */
 export const NUMERIC_COLUMNS = [
-  COLUMN.avgTone, COLUMN.numArticles, COLUMN.actor1Lat, COLUMN.actor1Long, COLUMN.actor2Lat, COLUMN.actor2Long,
+  COLUMN.avgTone,
+  COLUMN.numArticles,
+  COLUMN.actor1Lat,
+  COLUMN.actor1Long,
+  COLUMN.actor2Lat,
+  COLUMN.actor2Long,
 ] as const;
 
 /** Codes of up to this many digits are looked up directly. */
@@ -293,9 +305,10 @@ export function transformLine(line: string, codes: readonly string[]): { outcome
   let result: { outcome: RowOutcome; label?: number; features?: number[] } = { outcome: 'wrongColumnCount' };
   scanTsvText(line.endsWith('\n') ? line : `${line}\n`, (row) => {
     const outcome = transform.apply(row, out);
-    result = outcome === 'kept'
-      ? { outcome, label: Math.fround(out.label), features: Array.from(out.features, (value) => Math.fround(value)) }
-      : { outcome };
+    result =
+      outcome === 'kept'
+        ? { outcome, label: Math.fround(out.label), features: Array.from(out.features, (value) => Math.fround(value)) }
+        : { outcome };
   });
   return result;
 }

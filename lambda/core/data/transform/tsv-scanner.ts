@@ -132,7 +132,10 @@ export class TsvScanner {
   /** 32-bit view of the ArrayBuffer under the current chunk (whole buffer, so that alignment is absolute). */
   private words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
-  constructor(private readonly onRow: (row: TsvRow) => void, options: TsvScannerOptions = {}) {
+  constructor(
+    private readonly onRow: (row: TsvRow) => void,
+    options: TsvScannerOptions = {},
+  ) {
     this.nextLocated = nextLocatedTabs(options);
   }
 
@@ -280,8 +283,11 @@ export class TsvScanner {
       const groupEnd = Math.min(wordEnd - 3, word + COUNTED_WORDS_PER_MULTIPLY);
       let flags = 0;
       for (; word < groupEnd; word += 4) {
-        flags += (zeroByteMask(words[word] ^ TABS_WORD) >>> 7) + (zeroByteMask(words[word + 1] ^ TABS_WORD) >>> 7)
-          + (zeroByteMask(words[word + 2] ^ TABS_WORD) >>> 7) + (zeroByteMask(words[word + 3] ^ TABS_WORD) >>> 7);
+        flags +=
+          (zeroByteMask(words[word] ^ TABS_WORD) >>> 7) +
+          (zeroByteMask(words[word + 1] ^ TABS_WORD) >>> 7) +
+          (zeroByteMask(words[word + 2] ^ TABS_WORD) >>> 7) +
+          (zeroByteMask(words[word + 3] ^ TABS_WORD) >>> 7);
       }
       tabCount += Math.imul(flags, ONE_PER_BYTE) >>> 24;
     }

@@ -48,7 +48,12 @@ describe('cleanUpExecution', () => {
     sagemakerMock.on(DescribeEndpointCommand, { EndpointName: sharded.endpointName }).resolves({ EndpointStatus: 'Creating' });
 
     // WHEN
-    const result = await cleanUpExecution(client, { resources: [replicated, sharded], keepEndpoints: false, keepModels: false, now: fixedNow });
+    const result = await cleanUpExecution(client, {
+      resources: [replicated, sharded],
+      keepEndpoints: false,
+      keepModels: false,
+      now: fixedNow,
+    });
 
     // THEN the replicated resources are deleted, the sharded ones wait for the next pass
     expect(result.pendingEndpoints).toEqual([sharded.endpointName]);
@@ -76,7 +81,12 @@ describe('cleanUpExecution', () => {
   it('deletes endpoint, endpoint config and model of every variant and reports when', async () => {
     // GIVEN all resources exist
     // WHEN
-    const result = await cleanUpExecution(client, { resources: [replicated, sharded], keepEndpoints: false, keepModels: false, now: fixedNow });
+    const result = await cleanUpExecution(client, {
+      resources: [replicated, sharded],
+      keepEndpoints: false,
+      keepModels: false,
+      now: fixedNow,
+    });
 
     // THEN
     expect(sagemakerMock).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'distributed-replicated-20250304' });
@@ -135,10 +145,20 @@ describe('cleanUpExecution', () => {
     // GIVEN SageMaker's real answers for missing resources
     sagemakerMock
       .on(DeleteEndpointCommand)
-      .rejects(serviceError('ValidationException', 'Could not find endpoint "arn:aws:sagemaker:eu-west-1:111122223333:endpoint/distributed-replicated-20250304".'));
+      .rejects(
+        serviceError(
+          'ValidationException',
+          'Could not find endpoint "arn:aws:sagemaker:eu-west-1:111122223333:endpoint/distributed-replicated-20250304".',
+        ),
+      );
     sagemakerMock
       .on(DeleteEndpointConfigCommand)
-      .rejects(serviceError('ValidationException', 'Could not find endpoint configuration "arn:aws:sagemaker:eu-west-1:111122223333:endpoint-config/x".'));
+      .rejects(
+        serviceError(
+          'ValidationException',
+          'Could not find endpoint configuration "arn:aws:sagemaker:eu-west-1:111122223333:endpoint-config/x".',
+        ),
+      );
     sagemakerMock
       .on(DeleteModelCommand)
       .rejects(serviceError('ValidationException', 'Could not find model "arn:aws:sagemaker:eu-west-1:111122223333:model/x".'));
@@ -169,10 +189,17 @@ describe('cleanUpExecution', () => {
 
   it('stops a training job that is still in progress', async () => {
     // GIVEN
-    sagemakerMock.on(DescribeTrainingJobCommand, { TrainingJobName: 'linear-sharded-20250304' }).resolves({ TrainingJobStatus: 'InProgress' });
+    sagemakerMock
+      .on(DescribeTrainingJobCommand, { TrainingJobName: 'linear-sharded-20250304' })
+      .resolves({ TrainingJobStatus: 'InProgress' });
 
     // WHEN
-    const result = await cleanUpExecution(client, { resources: [replicated, sharded], keepEndpoints: false, keepModels: false, now: fixedNow });
+    const result = await cleanUpExecution(client, {
+      resources: [replicated, sharded],
+      keepEndpoints: false,
+      keepModels: false,
+      now: fixedNow,
+    });
 
     // THEN
     expect(sagemakerMock).toHaveReceivedCommandTimes(StopTrainingJobCommand, 1);
@@ -233,10 +260,7 @@ describe('cleanUpExecution', () => {
 
   it('retries a throttled delete', async () => {
     // GIVEN
-    sagemakerMock
-      .on(DeleteEndpointCommand)
-      .rejectsOnce(serviceError('ThrottlingException', 'Rate exceeded'))
-      .resolves({});
+    sagemakerMock.on(DeleteEndpointCommand).rejectsOnce(serviceError('ThrottlingException', 'Rate exceeded')).resolves({});
 
     // WHEN
     const result = await cleanUpExecution(client, { resources: [replicated], keepEndpoints: false, keepModels: false, sleep: noWait });

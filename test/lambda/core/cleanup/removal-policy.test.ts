@@ -1,4 +1,10 @@
-import { ExecutionStatus, decideRemoval, executionStatusOf, planRemovals, ResourceView } from '../../../../lambda/core/cleanup/removal-policy';
+import {
+  ExecutionStatus,
+  decideRemoval,
+  executionStatusOf,
+  planRemovals,
+  ResourceView,
+} from '../../../../lambda/core/cleanup/removal-policy';
 
 const keepEndpoints = { 'experiment:keep-endpoints': 'true' };
 const keepModels = { 'experiment:keep-models': 'true' };
@@ -12,15 +18,23 @@ const view = (kind: ResourceView['kind'], tags: Record<string, string> = {}, sta
 describe('decideRemoval', () => {
   it.each<ExecutionStatus>(['RUNNING', 'PENDING_REDRIVE'])('touches nothing of an execution that is %s', (status) => {
     // GIVEN / WHEN / THEN
-    for (const resource of [view('trainingJob', {}, 'InProgress'), view('endpoint', {}, 'InService'), view('endpointConfig'), view('model')]) {
+    for (const resource of [
+      view('trainingJob', {}, 'InProgress'),
+      view('endpoint', {}, 'InService'),
+      view('endpointConfig'),
+      view('model'),
+    ]) {
       expect(decideRemoval(resource, status)).toBe('none');
     }
   });
 
-  it.each<ExecutionStatus>(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'UNKNOWN'])('stops a job still running after the execution ended %s', (status) => {
-    // GIVEN / WHEN / THEN
-    expect(decideRemoval(view('trainingJob', keepEndpoints, 'InProgress'), status)).toBe('stop');
-  });
+  it.each<ExecutionStatus>(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'UNKNOWN'])(
+    'stops a job still running after the execution ended %s',
+    (status) => {
+      // GIVEN / WHEN / THEN
+      expect(decideRemoval(view('trainingJob', keepEndpoints, 'InProgress'), status)).toBe('stop');
+    },
+  );
 
   it('leaves a job that has ended or is stopping', () => {
     // GIVEN / WHEN / THEN
@@ -28,32 +42,35 @@ describe('decideRemoval', () => {
     expect(decideRemoval(view('trainingJob', {}, 'Completed'), 'ABORTED')).toBe('none');
   });
 
-  it.each<ExecutionStatus>(['SUCCEEDED', 'UNKNOWN'])('keeps endpoint, config and model of a %s execution asked to keep its endpoints', (status) => {
-    // GIVEN / WHEN / THEN
-    expect(['endpoint', 'endpointConfig', 'model'].map((kind) => decideRemoval(view(kind as never, keepEndpoints, 'InService'), status))).toEqual([
-      'keep',
-      'keep',
-      'keep',
-    ]);
-  });
+  it.each<ExecutionStatus>(['SUCCEEDED', 'UNKNOWN'])(
+    'keeps endpoint, config and model of a %s execution asked to keep its endpoints',
+    (status) => {
+      // GIVEN / WHEN / THEN
+      expect(
+        ['endpoint', 'endpointConfig', 'model'].map((kind) => decideRemoval(view(kind as never, keepEndpoints, 'InService'), status)),
+      ).toEqual(['keep', 'keep', 'keep']);
+    },
+  );
 
-  it.each<ExecutionStatus>(['FAILED', 'TIMED_OUT', 'ABORTED'])('deletes endpoint, config and model of a %s execution even if asked to keep endpoints', (status) => {
-    // GIVEN / WHEN / THEN
-    expect(['endpoint', 'endpointConfig', 'model'].map((kind) => decideRemoval(view(kind as never, keepEndpoints, 'InService'), status))).toEqual([
-      'delete',
-      'delete',
-      'delete',
-    ]);
-  });
+  it.each<ExecutionStatus>(['FAILED', 'TIMED_OUT', 'ABORTED'])(
+    'deletes endpoint, config and model of a %s execution even if asked to keep endpoints',
+    (status) => {
+      // GIVEN / WHEN / THEN
+      expect(
+        ['endpoint', 'endpointConfig', 'model'].map((kind) => decideRemoval(view(kind as never, keepEndpoints, 'InService'), status)),
+      ).toEqual(['delete', 'delete', 'delete']);
+    },
+  );
 
-  it.each<ExecutionStatus>(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'UNKNOWN'])('keeps only the model of a %s execution asked to keep models', (status) => {
-    // GIVEN / WHEN / THEN
-    expect(['endpoint', 'endpointConfig', 'model'].map((kind) => decideRemoval(view(kind as never, keepModels, 'InService'), status))).toEqual([
-      'delete',
-      'delete',
-      'keep',
-    ]);
-  });
+  it.each<ExecutionStatus>(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'UNKNOWN'])(
+    'keeps only the model of a %s execution asked to keep models',
+    (status) => {
+      // GIVEN / WHEN / THEN
+      expect(
+        ['endpoint', 'endpointConfig', 'model'].map((kind) => decideRemoval(view(kind as never, keepModels, 'InService'), status)),
+      ).toEqual(['delete', 'delete', 'keep']);
+    },
+  );
 
   it('deletes what nobody asked to keep, also of a succeeded execution', () => {
     // GIVEN / WHEN / THEN
@@ -64,17 +81,20 @@ describe('decideRemoval', () => {
   it('removes kept resources too when asked to (the clean-up command)', () => {
     // GIVEN / WHEN / THEN
     const tags = { ...keepEndpoints, ...keepModels };
-    expect(['endpoint', 'endpointConfig', 'model'].map((kind) => decideRemoval(view(kind as never, tags, 'InService'), 'SUCCEEDED', { removeKept: true }))).toEqual([
-      'delete',
-      'delete',
-      'delete',
-    ]);
+    expect(
+      ['endpoint', 'endpointConfig', 'model'].map((kind) =>
+        decideRemoval(view(kind as never, tags, 'InService'), 'SUCCEEDED', { removeKept: true }),
+      ),
+    ).toEqual(['delete', 'delete', 'delete']);
   });
 
-  it.each(['Creating', 'Updating', 'SystemUpdating', 'RollingBack'])('waits for an endpoint that is %s, which SageMaker cannot delete yet', (status) => {
-    // GIVEN / WHEN / THEN
-    expect(decideRemoval(view('endpoint', {}, status), 'ABORTED')).toBe('wait');
-  });
+  it.each(['Creating', 'Updating', 'SystemUpdating', 'RollingBack'])(
+    'waits for an endpoint that is %s, which SageMaker cannot delete yet',
+    (status) => {
+      // GIVEN / WHEN / THEN
+      expect(decideRemoval(view('endpoint', {}, status), 'ABORTED')).toBe('wait');
+    },
+  );
 
   it('leaves an endpoint already being deleted', () => {
     // GIVEN / WHEN / THEN
@@ -115,7 +135,7 @@ describe('planRemovals', () => {
     ]);
   });
 
-  it('decides each resource by its own execution\'s status', () => {
+  it("decides each resource by its own execution's status", () => {
     // GIVEN
     const running = { ...view('model'), name: 'a' };
     const ended = { ...view('model'), name: 'b' };
@@ -130,7 +150,7 @@ describe('planRemovals', () => {
 });
 
 describe('executionStatusOf', () => {
-  it('passes Step Functions\' statuses and treats a status it does not know as running', () => {
+  it("passes Step Functions' statuses and treats a status it does not know as running", () => {
     // GIVEN / WHEN / THEN
     expect(executionStatusOf('ABORTED')).toBe('ABORTED');
     expect(executionStatusOf('SOMETHING_NEW')).toBe('RUNNING');

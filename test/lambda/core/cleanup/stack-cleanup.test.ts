@@ -19,7 +19,10 @@ const sagemakerMock = mockClient(SageMakerClient);
 const client = new SageMakerClient({ region: 'eu-west-1' });
 const noWait = async () => undefined;
 const arn = (type: string, name: string) => `arn:aws:sagemaker:eu-west-1:111122223333:${type}/${name}`;
-const ours = [{ Key: 'experiment:stack', Value: 'MyExperiment' }, { Key: 'experiment:variant', Value: 'sharded' }];
+const ours = [
+  { Key: 'experiment:stack', Value: 'MyExperiment' },
+  { Key: 'experiment:variant', Value: 'sharded' },
+];
 const otherStack = [{ Key: 'experiment:stack', Value: 'SomeoneElse' }];
 const farFuture = Date.parse('2100-01-01T00:00:00Z');
 
@@ -31,19 +34,47 @@ function serviceError(name: string, message: string): SageMakerServiceException 
 function givenAccount() {
   sagemakerMock.on(ListTrainingJobsCommand, { StatusEquals: 'InProgress' }).resolves({
     TrainingJobSummaries: [
-      { TrainingJobName: 'linear-sharded-1', TrainingJobArn: arn('training-job', 'linear-sharded-1'), TrainingJobStatus: 'InProgress', CreationTime: new Date() },
-      { TrainingJobName: 'theirs-job', TrainingJobArn: arn('training-job', 'theirs-job'), TrainingJobStatus: 'InProgress', CreationTime: new Date() },
+      {
+        TrainingJobName: 'linear-sharded-1',
+        TrainingJobArn: arn('training-job', 'linear-sharded-1'),
+        TrainingJobStatus: 'InProgress',
+        CreationTime: new Date(),
+      },
+      {
+        TrainingJobName: 'theirs-job',
+        TrainingJobArn: arn('training-job', 'theirs-job'),
+        TrainingJobStatus: 'InProgress',
+        CreationTime: new Date(),
+      },
     ],
   });
   sagemakerMock.on(ListTrainingJobsCommand, { StatusEquals: 'Stopping' }).resolves({ TrainingJobSummaries: [] });
   sagemakerMock.on(ListEndpointsCommand).resolves({
     Endpoints: [
-      { EndpointName: 'distributed-sharded-1', EndpointArn: arn('endpoint', 'distributed-sharded-1'), EndpointStatus: 'InService', CreationTime: new Date(), LastModifiedTime: new Date() },
-      { EndpointName: 'untagged-endpoint', EndpointArn: arn('endpoint', 'untagged-endpoint'), EndpointStatus: 'InService', CreationTime: new Date(), LastModifiedTime: new Date() },
+      {
+        EndpointName: 'distributed-sharded-1',
+        EndpointArn: arn('endpoint', 'distributed-sharded-1'),
+        EndpointStatus: 'InService',
+        CreationTime: new Date(),
+        LastModifiedTime: new Date(),
+      },
+      {
+        EndpointName: 'untagged-endpoint',
+        EndpointArn: arn('endpoint', 'untagged-endpoint'),
+        EndpointStatus: 'InService',
+        CreationTime: new Date(),
+        LastModifiedTime: new Date(),
+      },
     ],
   });
   sagemakerMock.on(ListEndpointConfigsCommand).resolves({
-    EndpointConfigs: [{ EndpointConfigName: 'distributed-sharded-1', EndpointConfigArn: arn('endpoint-config', 'distributed-sharded-1'), CreationTime: new Date() }],
+    EndpointConfigs: [
+      {
+        EndpointConfigName: 'distributed-sharded-1',
+        EndpointConfigArn: arn('endpoint-config', 'distributed-sharded-1'),
+        CreationTime: new Date(),
+      },
+    ],
   });
   sagemakerMock.on(ListModelsCommand).resolves({
     Models: [
@@ -70,7 +101,7 @@ beforeEach(() => {
 });
 
 describe('cleanUpStack', () => {
-  it('lists only resources named like the workflow\'s, so a busy account does not exhaust the deadline', async () => {
+  it("lists only resources named like the workflow's, so a busy account does not exhaust the deadline", async () => {
     // GIVEN nothing to clean up
     sagemakerMock.on(ListTrainingJobsCommand).resolves({ TrainingJobSummaries: [] });
     sagemakerMock.on(ListEndpointsCommand).resolves({ Endpoints: [] });
@@ -142,9 +173,10 @@ describe('cleanUpStack', () => {
   it('follows NextToken through every page of a listing', async () => {
     // GIVEN models on two pages
     givenEmptyAccount();
-    sagemakerMock
-      .on(ListModelsCommand, { NextToken: undefined })
-      .resolves({ Models: [{ ModelName: 'page-1-model', ModelArn: arn('model', 'page-1-model'), CreationTime: new Date() }], NextToken: 'token-2' });
+    sagemakerMock.on(ListModelsCommand, { NextToken: undefined }).resolves({
+      Models: [{ ModelName: 'page-1-model', ModelArn: arn('model', 'page-1-model'), CreationTime: new Date() }],
+      NextToken: 'token-2',
+    });
     sagemakerMock
       .on(ListModelsCommand, { NextToken: 'token-2' })
       .resolves({ Models: [{ ModelName: 'page-2-model', ModelArn: arn('model', 'page-2-model'), CreationTime: new Date() }] });
@@ -187,9 +219,15 @@ describe('cleanUpStack', () => {
   it('tolerates resources that disappear between the listing and the delete', async () => {
     // GIVEN
     givenAccount();
-    sagemakerMock.on(DeleteEndpointCommand).rejects(serviceError('ValidationException', `Could not find endpoint "${arn('endpoint', 'distributed-sharded-1')}".`));
-    sagemakerMock.on(StopTrainingJobCommand).rejects(serviceError('ValidationException', 'The request was rejected because the training job is in status Completed.'));
-    sagemakerMock.on(ListTagsCommand, { ResourceArn: arn('model', 'distributed-sharded-1') }).rejects(serviceError('ResourceNotFound', 'gone'));
+    sagemakerMock
+      .on(DeleteEndpointCommand)
+      .rejects(serviceError('ValidationException', `Could not find endpoint "${arn('endpoint', 'distributed-sharded-1')}".`));
+    sagemakerMock
+      .on(StopTrainingJobCommand)
+      .rejects(serviceError('ValidationException', 'The request was rejected because the training job is in status Completed.'));
+    sagemakerMock
+      .on(ListTagsCommand, { ResourceArn: arn('model', 'distributed-sharded-1') })
+      .rejects(serviceError('ResourceNotFound', 'gone'));
 
     // WHEN
     const result = await cleanUpStack(client, { stackName: 'MyExperiment', deadline: farFuture, sleep: noWait });
@@ -204,10 +242,20 @@ describe('cleanUpStack', () => {
     // GIVEN
     givenEmptyAccount();
     sagemakerMock.on(ListTrainingJobsCommand, { StatusEquals: 'Stopping' }).resolves({
-      TrainingJobSummaries: [{ TrainingJobName: 'j', TrainingJobArn: arn('training-job', 'j'), TrainingJobStatus: 'Stopping', CreationTime: new Date() }],
+      TrainingJobSummaries: [
+        { TrainingJobName: 'j', TrainingJobArn: arn('training-job', 'j'), TrainingJobStatus: 'Stopping', CreationTime: new Date() },
+      ],
     });
     sagemakerMock.on(ListEndpointsCommand).resolves({
-      Endpoints: [{ EndpointName: 'e', EndpointArn: arn('endpoint', 'e'), EndpointStatus: 'Deleting', CreationTime: new Date(), LastModifiedTime: new Date() }],
+      Endpoints: [
+        {
+          EndpointName: 'e',
+          EndpointArn: arn('endpoint', 'e'),
+          EndpointStatus: 'Deleting',
+          CreationTime: new Date(),
+          LastModifiedTime: new Date(),
+        },
+      ],
     });
     sagemakerMock.on(ListTagsCommand).resolves({ Tags: ours });
 
@@ -255,18 +303,32 @@ describe('cleanUpStack', () => {
   it('tries an endpoint that is still creating again after a wait', async () => {
     // GIVEN an endpoint that refuses deletion while Creating, then shows as Deleting
     givenEmptyAccount();
-    const creating = { EndpointName: 'e', EndpointArn: arn('endpoint', 'e'), EndpointStatus: 'Creating' as const, CreationTime: new Date(), LastModifiedTime: new Date() };
+    const creating = {
+      EndpointName: 'e',
+      EndpointArn: arn('endpoint', 'e'),
+      EndpointStatus: 'Creating' as const,
+      CreationTime: new Date(),
+      LastModifiedTime: new Date(),
+    };
     sagemakerMock
       .on(ListEndpointsCommand)
       .resolvesOnce({ Endpoints: [creating] })
       .resolvesOnce({ Endpoints: [{ ...creating, EndpointStatus: 'InService' }] })
       .resolves({ Endpoints: [] });
     sagemakerMock.on(ListTagsCommand).resolves({ Tags: ours });
-    sagemakerMock.on(DeleteEndpointCommand).rejectsOnce(serviceError('ValidationException', 'Cannot delete endpoint while it is Creating')).resolves({});
+    sagemakerMock
+      .on(DeleteEndpointCommand)
+      .rejectsOnce(serviceError('ValidationException', 'Cannot delete endpoint while it is Creating'))
+      .resolves({});
     const waits: number[] = [];
 
     // WHEN
-    const result = await cleanUpStack(client, { stackName: 'MyExperiment', deadline: farFuture, sleep: async (ms) => void waits.push(ms), retryIntervalMs: 1000 });
+    const result = await cleanUpStack(client, {
+      stackName: 'MyExperiment',
+      deadline: farFuture,
+      sleep: async (ms) => void waits.push(ms),
+      retryIntervalMs: 1000,
+    });
 
     // THEN
     expect(waits).toEqual([1000]);
@@ -301,7 +363,15 @@ describe('cleanUpStack', () => {
     // GIVEN an endpoint stuck in Creating and a deadline 10 s away
     givenEmptyAccount();
     sagemakerMock.on(ListEndpointsCommand).resolves({
-      Endpoints: [{ EndpointName: 'e', EndpointArn: arn('endpoint', 'e'), EndpointStatus: 'Creating', CreationTime: new Date(), LastModifiedTime: new Date() }],
+      Endpoints: [
+        {
+          EndpointName: 'e',
+          EndpointArn: arn('endpoint', 'e'),
+          EndpointStatus: 'Creating',
+          CreationTime: new Date(),
+          LastModifiedTime: new Date(),
+        },
+      ],
     });
     sagemakerMock.on(ListTagsCommand).resolves({ Tags: ours });
     sagemakerMock.on(DeleteEndpointCommand).rejects(serviceError('ValidationException', 'Cannot delete endpoint while it is Creating'));
@@ -309,7 +379,9 @@ describe('cleanUpStack', () => {
     // WHEN / THEN
     await expect(
       cleanUpStack(client, { stackName: 'MyExperiment', deadline: 10_000, now: () => 0, sleep: noWait, retryIntervalMs: 15_000 }),
-    ).rejects.toThrow(/reached its deadline while waiting for endpoints to finish creating or updating\. Still present \(may be billing\): endpoint e \(Creating\)/);
+    ).rejects.toThrow(
+      /reached its deadline while waiting for endpoints to finish creating or updating\. Still present \(may be billing\): endpoint e \(Creating\)/,
+    );
   });
 
   it('refuses an empty stack name', async () => {

@@ -18,7 +18,10 @@ beforeEach(() => sfnMock.reset());
 describe('stopRunningExecutions', () => {
   it('stops every running execution on every page, then waits for in-flight tasks', async () => {
     // GIVEN two pages of running executions
-    sfnMock.on(ListExecutionsCommand).resolvesOnce({ executions: [execution('a')], nextToken: 'page-2' }).resolvesOnce({ executions: [execution('b')] });
+    sfnMock
+      .on(ListExecutionsCommand)
+      .resolvesOnce({ executions: [execution('a')], nextToken: 'page-2' })
+      .resolvesOnce({ executions: [execution('b')] });
     sfnMock.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     const waits: number[] = [];
 
@@ -27,7 +30,11 @@ describe('stopRunningExecutions', () => {
 
     // THEN
     expect(stopped).toEqual([execution('a').executionArn, execution('b').executionArn]);
-    expect(sfnMock).toHaveReceivedCommandWith(ListExecutionsCommand, { stateMachineArn: STATE_MACHINE, statusFilter: 'RUNNING', nextToken: 'page-2' });
+    expect(sfnMock).toHaveReceivedCommandWith(ListExecutionsCommand, {
+      stateMachineArn: STATE_MACHINE,
+      statusFilter: 'RUNNING',
+      nextToken: 'page-2',
+    });
     expect(sfnMock).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: execution('b').executionArn, error: 'StackDeleted' });
     expect(waits).toEqual([30_000]);
   });
@@ -56,6 +63,8 @@ describe('stopRunningExecutions', () => {
     sfnMock.on(ListExecutionsCommand).resolves({ executions: [execution('a')] });
     sfnMock.on(StopExecutionCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
 
-    await expect(stopRunningExecutions(client, STATE_MACHINE, { graceMs: 0, sleep: async () => undefined })).rejects.toThrow(/not authorized/);
+    await expect(stopRunningExecutions(client, STATE_MACHINE, { graceMs: 0, sleep: async () => undefined })).rejects.toThrow(
+      /not authorized/,
+    );
   });
 });

@@ -31,7 +31,8 @@ function givenVariant(name: string, resourceTags: ReturnType<typeof tags>, statu
 function givenStatuses(statuses: Record<string, 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT' | 'gone'>) {
   for (const [name, status] of Object.entries(statuses)) {
     const request = sfn.on(DescribeExecutionCommand, { executionArn: execution(name) });
-    if (status === 'gone') request.rejects(new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${execution(name)}'`, $metadata: {} }));
+    if (status === 'gone')
+      request.rejects(new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${execution(name)}'`, $metadata: {} }));
     else request.resolves({ executionArn: execution(name), stateMachineArn: WORKFLOW, status, startDate: new Date() });
   }
 }
@@ -52,7 +53,14 @@ describe('sweepStack on a mix of executions', () => {
     givenVariant('linear-sharded-20261128-150000-ffffffff', tags(execution('expired')));
     givenVariant('linear-sharded-20261128-160000-99999999', tags(execution('other-stack'), {}, 'SomeoneElse'));
     givenVariant('linear-sharded-20261128-170000-88888888', tags('arn:aws:states:us-east-1:123456789012:execution:OtherMachine:x'));
-    givenStatuses({ running: 'RUNNING', stopped: 'ABORTED', kept: 'SUCCEEDED', 'timed-out': 'TIMED_OUT', 'models-kept': 'SUCCEEDED', expired: 'gone' });
+    givenStatuses({
+      running: 'RUNNING',
+      stopped: 'ABORTED',
+      kept: 'SUCCEEDED',
+      'timed-out': 'TIMED_OUT',
+      'models-kept': 'SUCCEEDED',
+      expired: 'gone',
+    });
     // Listing is throttled now and then, as SageMaker's List* calls are.
     sagemaker.throttle('ListEndpoints', 2);
     sagemaker.throttle('ListTags', 1);

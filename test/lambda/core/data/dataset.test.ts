@@ -30,9 +30,15 @@ describe('datasetId', () => {
     ['one event code', { ...INPUTS, codes: [...FIXTURE_CODES.slice(1), '999'] }],
     ['the validation share', { ...INPUTS, validationPercent: 20 }],
     ['a source ETag', { ...INPUTS, years: [INPUTS.years[0], { ...INPUTS.years[1], source: source(1980, '"changed"') }, INPUTS.years[2]] }],
-    ['a source bucket', { ...INPUTS, years: [INPUTS.years[0], { ...INPUTS.years[1], source: { ...source(1980), bucket: 'mirror' } }, INPUTS.years[2]] }],
-    ['a source key', { ...INPUTS, years: [INPUTS.years[0], { ...INPUTS.years[1], source: { ...source(1980), key: 'events/1980.tsv' } }, INPUTS.years[2]] }],
-    ['a year\'s kind', { ...INPUTS, years: [INPUTS.years[0], { ...INPUTS.years[1], kind: 'test' }, INPUTS.years[2]] }],
+    [
+      'a source bucket',
+      { ...INPUTS, years: [INPUTS.years[0], { ...INPUTS.years[1], source: { ...source(1980), bucket: 'mirror' } }, INPUTS.years[2]] },
+    ],
+    [
+      'a source key',
+      { ...INPUTS, years: [INPUTS.years[0], { ...INPUTS.years[1], source: { ...source(1980), key: 'events/1980.tsv' } }, INPUTS.years[2]] },
+    ],
+    ["a year's kind", { ...INPUTS, years: [INPUTS.years[0], { ...INPUTS.years[1], kind: 'test' }, INPUTS.years[2]] }],
     ['one more training year', { ...INPUTS, years: [...INPUTS.years, { year: 1981, kind: 'train', source: source(1981) }] }],
     ['one training year fewer', { ...INPUTS, years: [INPUTS.years[0], INPUTS.years[2]] }],
   ])('changes with %s', (_, changed) => {
@@ -61,7 +67,9 @@ function readerOf(eTags: Record<string, string>): SourceReader & { heads: string
       heads.push(ref.key);
       return { ...ref, eTag: eTags[ref.key] };
     },
-    open: async () => { throw new Error('identifying reads no bytes'); },
+    open: async () => {
+      throw new Error('identifying reads no bytes');
+    },
   };
 }
 

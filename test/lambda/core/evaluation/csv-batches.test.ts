@@ -62,26 +62,30 @@ describe('csvBatches', () => {
 
   it('rejects a batch limit above the 6 MiB InvokeEndpoint limit', async () => {
     // GIVEN / WHEN / THEN
-    await expect(collect(csvBatches(chunksOf(FILE, 8), { maxBatchBytes: INVOKE_ENDPOINT_MAX_BODY_BYTES + 1 })))
-      .rejects.toThrow(/maxBatchBytes must be an integer from 1 to 6291456/);
+    await expect(collect(csvBatches(chunksOf(FILE, 8), { maxBatchBytes: INVOKE_ENDPOINT_MAX_BODY_BYTES + 1 }))).rejects.toThrow(
+      /maxBatchBytes must be an integer from 1 to 6291456/,
+    );
   });
 
   it('rejects a row whose features alone exceed the batch limit, naming its byte offset', async () => {
     // GIVEN / WHEN / THEN: the 7-byte row starts at byte 17
-    await expect(collect(csvBatches(chunksOf(FILE, 8), { maxBatchBytes: 6 })))
-      .rejects.toThrow(/line at byte 17 has 7 feature bytes, more than maxBatchBytes=6/);
+    await expect(collect(csvBatches(chunksOf(FILE, 8), { maxBatchBytes: 6 }))).rejects.toThrow(
+      /line at byte 17 has 7 feature bytes, more than maxBatchBytes=6/,
+    );
   });
 
   it('rejects a row whose label is not a number', async () => {
     // GIVEN / WHEN / THEN
-    await expect(collect(csvBatches(chunksOf('1,2\nabc,3\n', 8), { maxBatchBytes: 100 })))
-      .rejects.toThrow(/line at byte 4 has a label that is not a finite number: "abc"/);
+    await expect(collect(csvBatches(chunksOf('1,2\nabc,3\n', 8), { maxBatchBytes: 100 }))).rejects.toThrow(
+      /line at byte 4 has a label that is not a finite number: "abc"/,
+    );
   });
 
   it('rejects a line without features', async () => {
     // GIVEN / WHEN / THEN
-    await expect(collect(csvBatches(chunksOf('1,2\n\n', 8), { maxBatchBytes: 100 })))
-      .rejects.toThrow(/line at byte 4 is not "label,f1,\.\.\."/);
+    await expect(collect(csvBatches(chunksOf('1,2\n\n', 8), { maxBatchBytes: 100 }))).rejects.toThrow(
+      /line at byte 4 is not "label,f1,\.\.\."/,
+    );
   });
 });
 
@@ -138,8 +142,9 @@ describe('csvBatches over a byte range', () => {
 
   it('rejects a range whose end is not after its start', async () => {
     // GIVEN / WHEN / THEN
-    await expect(collect(csvBatches(chunksOf(SMALL, 3), { maxBatchBytes: 100, range: { start: 8, end: 8 } })))
-      .rejects.toThrow(/range must have integers 0 <= start < end.*start=8, end=8/);
+    await expect(collect(csvBatches(chunksOf(SMALL, 3), { maxBatchBytes: 100, range: { start: 8, end: 8 } }))).rejects.toThrow(
+      /range must have integers 0 <= start < end.*start=8, end=8/,
+    );
   });
 
   it('reads one byte before the range start to see whether a line starts there', () => {

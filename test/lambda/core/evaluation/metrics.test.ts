@@ -85,16 +85,21 @@ describe('scoreInOrder', () => {
 
   it('fails when a batch gets a different number of predictions than rows', async () => {
     // GIVEN / WHEN / THEN
-    await expect(scoreInOrder(from([batch(0, [1, 2, 3])]), async () => [1], 2))
-      .rejects.toThrow(/batch 0: got 1 predictions for 3 rows/);
+    await expect(scoreInOrder(from([batch(0, [1, 2, 3])]), async () => [1], 2)).rejects.toThrow(/batch 0: got 1 predictions for 3 rows/);
   });
 
   it('passes on a failed request', async () => {
     // GIVEN / WHEN / THEN
-    await expect(scoreInOrder(from([batch(0, [1]), batch(1, [2])]), async (b) => {
-      if (b.index === 1) throw new Error('endpoint down');
-      return [1];
-    }, 2)).rejects.toThrow('endpoint down');
+    await expect(
+      scoreInOrder(
+        from([batch(0, [1]), batch(1, [2])]),
+        async (b) => {
+          if (b.index === 1) throw new Error('endpoint down');
+          return [1];
+        },
+        2,
+      ),
+    ).rejects.toThrow('endpoint down');
   });
 
   it('rejects a concurrency that is not a positive integer', async () => {

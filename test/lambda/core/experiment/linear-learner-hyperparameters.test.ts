@@ -12,20 +12,57 @@ describe('the Linear Learner hyperparameter table', () => {
   it('holds every hyperparameter the developer guide documents', () => {
     // GIVEN the names on the "Linear learner hyperparameters" page
     const documented = [
-      'accuracy_top_k', 'balance_multiclass_weights', 'beta_1', 'beta_2', 'bias_lr_mult', 'bias_wd_mult',
-      'binary_classifier_model_selection_criteria', 'early_stopping_patience', 'early_stopping_tolerance', 'epochs', 'f_beta',
-      'feature_dim', 'huber_delta', 'init_bias', 'init_method', 'init_scale', 'init_sigma', 'l1', 'learning_rate', 'loss',
-      'loss_insensitivity', 'lr_scheduler_factor', 'lr_scheduler_minimum_lr', 'lr_scheduler_step', 'margin', 'mini_batch_size',
-      'momentum', 'normalize_data', 'normalize_label', 'num_calibration_samples', 'num_classes', 'num_models',
-      'num_point_for_scaler', 'optimizer', 'positive_example_weight_mult', 'predictor_type', 'quantile', 'target_precision',
-      'target_recall', 'unbias_data', 'unbias_label', 'use_bias', 'use_lr_scheduler', 'wd',
+      'accuracy_top_k',
+      'balance_multiclass_weights',
+      'beta_1',
+      'beta_2',
+      'bias_lr_mult',
+      'bias_wd_mult',
+      'binary_classifier_model_selection_criteria',
+      'early_stopping_patience',
+      'early_stopping_tolerance',
+      'epochs',
+      'f_beta',
+      'feature_dim',
+      'huber_delta',
+      'init_bias',
+      'init_method',
+      'init_scale',
+      'init_sigma',
+      'l1',
+      'learning_rate',
+      'loss',
+      'loss_insensitivity',
+      'lr_scheduler_factor',
+      'lr_scheduler_minimum_lr',
+      'lr_scheduler_step',
+      'margin',
+      'mini_batch_size',
+      'momentum',
+      'normalize_data',
+      'normalize_label',
+      'num_calibration_samples',
+      'num_classes',
+      'num_models',
+      'num_point_for_scaler',
+      'optimizer',
+      'positive_example_weight_mult',
+      'predictor_type',
+      'quantile',
+      'target_precision',
+      'target_recall',
+      'unbias_data',
+      'unbias_label',
+      'use_bias',
+      'use_lr_scheduler',
+      'wd',
     ];
 
     // WHEN / THEN the table has exactly these, in alphabetical order for the error message
     expect(HYPERPARAMETER_NAMES).toEqual(documented);
   });
 
-  it('accepts the workshop\'s hyperparameters', () => {
+  it("accepts the workshop's hyperparameters", () => {
     // GIVEN / WHEN / THEN
     const problems = Object.entries(WORKSHOP_DEFAULTS.hyperparameters).map(([key, value]) => check(key, value));
     expect(problems).toEqual(problems.map(() => undefined));
@@ -127,7 +164,11 @@ describe('number rules', () => {
     ['momentum', 1.5, 'hyperparameters.momentum: 1.5 must be "auto" or a number from 0 to 1'],
     ['quantile', 'auto', 'hyperparameters.quantile: "auto" must be a number from 0 to 1'],
     ['init_bias', 'zero', 'hyperparameters.init_bias: "zero" must be a number'],
-    ['positive_example_weight_mult', '0', 'hyperparameters.positive_example_weight_mult: "0" must be "balanced" or "auto" or a number greater than 0'],
+    [
+      'positive_example_weight_mult',
+      '0',
+      'hyperparameters.positive_example_weight_mult: "0" must be "balanced" or "auto" or a number greater than 0',
+    ],
   ])('reject %s = %p', (key, value, message) => {
     expect(check(key, value)).toBe(message);
   });
@@ -170,7 +211,9 @@ describe('enum rules', () => {
     expect(check('predictor_type', 'binary_classifier')).toBe(
       'hyperparameters.predictor_type: "binary_classifier" cannot learn these labels: a binary classifier needs labels 0 or 1, and the labels are AvgTone, a real number; use regressor',
     );
-    expect(check('predictor_type', 'multiclass_classifier')).toMatch(/a multiclass classifier needs labels 0 to num_classes - 1.*; use regressor$/);
+    expect(check('predictor_type', 'multiclass_classifier')).toMatch(
+      /a multiclass classifier needs labels 0 to num_classes - 1.*; use regressor$/,
+    );
   });
 
   it('reject a predictor_type outside the documented list', () => {
@@ -188,7 +231,9 @@ describe('the fixed feature_dim', () => {
     ['auto', '"auto"'],
     ['25.0', '"25.0"'],
   ])('rejects %p, since the data has 25 features', (value, shown) => {
-    expect(check('feature_dim', value)).toBe(`hyperparameters.feature_dim: ${shown} must be 25, the number of features the data preparation writes`);
+    expect(check('feature_dim', value)).toBe(
+      `hyperparameters.feature_dim: ${shown} must be 25, the number of features the data preparation writes`,
+    );
   });
 });
 

@@ -80,7 +80,9 @@ describe('resourceNames', () => {
 
   it('rejects a variant name that would make an invalid SageMaker name', () => {
     // GIVEN / WHEN / THEN
-    expect(() => resourceNames(EXECUTION, 'my_variant')).toThrow(/Variant name "my_variant" makes the SageMaker name ".*", which is not valid/);
+    expect(() => resourceNames(EXECUTION, 'my_variant')).toThrow(
+      /Variant name "my_variant" makes the SageMaker name ".*", which is not valid/,
+    );
   });
 
   it('rejects a variant name that would make a name over 63 characters', () => {
@@ -105,8 +107,14 @@ describe('resourceTags', () => {
 
   it('records keepEndpoints and keepModels as tags, only when true', () => {
     // GIVEN / WHEN
-    const both = resourceTags('DistributedTrainingExperiment', EXECUTION.executionArn, 'sharded', { keepEndpoints: true, keepModels: true });
-    const neither = resourceTags('DistributedTrainingExperiment', EXECUTION.executionArn, 'sharded', { keepEndpoints: false, keepModels: false });
+    const both = resourceTags('DistributedTrainingExperiment', EXECUTION.executionArn, 'sharded', {
+      keepEndpoints: true,
+      keepModels: true,
+    });
+    const neither = resourceTags('DistributedTrainingExperiment', EXECUTION.executionArn, 'sharded', {
+      keepEndpoints: false,
+      keepModels: false,
+    });
     // THEN
     expect(both.slice(3)).toEqual([
       { Key: 'experiment:keep-endpoints', Value: 'true' },

@@ -63,7 +63,9 @@ describe('planExecution input', () => {
       { name: 'b', trainDistribution: 'ShardedByS3Key', hyperparameters: { loss: 'hinge_loss' } },
     ];
     // WHEN / THEN
-    expect(() => planFor({ variants })).toThrow(/Invalid execution input:\n- variants\[1\].hyperparameters.loss: "hinge_loss" is a loss for classifiers/);
+    expect(() => planFor({ variants })).toThrow(
+      /Invalid execution input:\n- variants\[1\].hyperparameters.loss: "hinge_loss" is a loss for classifiers/,
+    );
   });
 
   it.each<[string, unknown]>([
@@ -74,8 +76,8 @@ describe('planExecution input', () => {
   ])('rejects %s: the input must be a JSON object', (_, input) => {
     // GIVEN / WHEN / THEN
     expect(caughtBy(() => planFor(input)).message).toBe(
-      'Invalid execution input:\n- the execution input must be a JSON object of settings to override (or {} for the deployed settings), '
-      + `got ${JSON.stringify(input)}`,
+      'Invalid execution input:\n- the execution input must be a JSON object of settings to override (or {} for the deployed settings), ' +
+        `got ${JSON.stringify(input)}`,
     );
   });
 
@@ -93,15 +95,29 @@ describe('planExecution variants', () => {
     // GIVEN / WHEN
     const plan = planFor({});
     // THEN
-    expect(plan.variants.map(({ name, trainDistribution, instanceCount, instanceType, hyperparameters }) => ({
-      name,
-      trainDistribution,
-      instanceCount,
-      instanceType,
-      hyperparameters,
-    }))).toEqual([
-      { name: 'replicated', trainDistribution: 'FullyReplicated', instanceCount: 5, instanceType: 'ml.c4.2xlarge', hyperparameters: WORKSHOP_HYPERPARAMETERS },
-      { name: 'sharded', trainDistribution: 'ShardedByS3Key', instanceCount: 5, instanceType: 'ml.c4.2xlarge', hyperparameters: WORKSHOP_HYPERPARAMETERS },
+    expect(
+      plan.variants.map(({ name, trainDistribution, instanceCount, instanceType, hyperparameters }) => ({
+        name,
+        trainDistribution,
+        instanceCount,
+        instanceType,
+        hyperparameters,
+      })),
+    ).toEqual([
+      {
+        name: 'replicated',
+        trainDistribution: 'FullyReplicated',
+        instanceCount: 5,
+        instanceType: 'ml.c4.2xlarge',
+        hyperparameters: WORKSHOP_HYPERPARAMETERS,
+      },
+      {
+        name: 'sharded',
+        trainDistribution: 'ShardedByS3Key',
+        instanceCount: 5,
+        instanceType: 'ml.c4.2xlarge',
+        hyperparameters: WORKSHOP_HYPERPARAMETERS,
+      },
     ]);
   });
 
@@ -176,7 +192,12 @@ describe('planExecution data and report', () => {
     const { data } = planFor({});
     // THEN
     const prefix = 'sagemaker/data_distribution_types';
-    expect(data.profile).toEqual({ source: { bucket: 'gdelt-open-data', key: 'events/1979.csv' }, year: 1979, dataPrefix: prefix, maxMalformedShare: 0.5 });
+    expect(data.profile).toEqual({
+      source: { bucket: 'gdelt-open-data', key: 'events/1979.csv' },
+      year: 1979,
+      dataPrefix: prefix,
+      maxMalformedShare: 0.5,
+    });
     const year = (y: number, kind: string) => ({ year: y, kind, source: { bucket: 'gdelt-open-data', key: `events/${y}.csv` } });
     expect(data.dataset).toEqual({
       dataPrefix: prefix,
@@ -192,7 +213,14 @@ describe('planExecution data and report', () => {
     const { data } = planFor({ trainingYears: [1990, 1988, 1989, 1987, 1986], testYear: 1991 });
     // THEN
     expect(data.profile.year).toBe(1986);
-    expect(data.dataset.years.map(({ year, kind }) => `${kind}:${year}`)).toEqual(['train:1986', 'train:1987', 'train:1988', 'train:1989', 'train:1990', 'test:1991']);
+    expect(data.dataset.years.map(({ year, kind }) => `${kind}:${year}`)).toEqual([
+      'train:1986',
+      'train:1987',
+      'train:1988',
+      'train:1989',
+      'train:1990',
+      'test:1991',
+    ]);
   });
 
   it('passes the execution input to the dataset request', () => {

@@ -44,12 +44,12 @@ describe('WORKSHOP_DEFAULTS', () => {
     });
   });
 
-  it('holds the default price table for the report\'s cost estimate', () => {
+  it("holds the default price table for the report's cost estimate", () => {
     // GIVEN / WHEN / THEN
     expect(WORKSHOP_DEFAULTS.pricesPerHour).toEqual(DEFAULT_PRICES_PER_HOUR);
   });
 
-  it('holds a default for every setting but imageUri, which synth picks for the stack\'s region', () => {
+  it("holds a default for every setting but imageUri, which synth picks for the stack's region", () => {
     // GIVEN / WHEN / THEN
     expect(Object.keys(WORKSHOP_DEFAULTS)).toEqual(SETTING_NAMES.filter((name) => name !== 'imageUri'));
   });
@@ -63,7 +63,11 @@ describe('WORKSHOP_DEFAULTS', () => {
 describe('resolveSettings rejects each invalid setting, naming the setting, the value and what is allowed', () => {
   it.each<[string, unknown, RegExp]>([
     ['imageUri', 'linear-learner', /imageUri: "linear-learner" must be a container image URI with a tag/],
-    ['imageUri', '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner', /imageUri: ".*linear-learner" must be a container image URI with a tag/],
+    [
+      'imageUri',
+      '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner',
+      /imageUri: ".*linear-learner" must be a container image URI with a tag/,
+    ],
     ['instanceCount', 0, /instanceCount: 0 must be an integer from 1 to 100/],
     ['instanceCount', 2.5, /instanceCount: 2.5 must be an integer from 1 to 100/],
     ['instanceCount', '5', /instanceCount: "5" must be an integer from 1 to 100/],
@@ -92,7 +96,11 @@ describe('resolveSettings rejects each invalid setting, naming the setting, the 
     ['evaluationBatchBytes', 6291457, /evaluationBatchBytes: 6291457 must be an integer from 1024 to 6291456/],
     ['evaluationConcurrency', 17, /evaluationConcurrency: 17 must be an integer from 1 to 16/],
     ['hyperparameters', 'epochs=2', /hyperparameters: "epochs=2" must be an object of hyperparameter names to values/],
-    ['hyperparameters', { 'bad name': '1' }, /hyperparameters.bad name: unknown Linear Learner hyperparameter; known ones are accuracy_top_k, .*, wd/],
+    [
+      'hyperparameters',
+      { 'bad name': '1' },
+      /hyperparameters.bad name: unknown Linear Learner hyperparameter; known ones are accuracy_top_k, .*, wd/,
+    ],
     ['hyperparameters', { epochs: 'abc' }, /hyperparameters.epochs: "abc" must be a positive integer/],
     ['preflight', 'yes', /preflight: "yes" must be true or false/],
     ['hyperparameters', { epochs: '' }, /hyperparameters.epochs: "" must be a non-empty string or a finite number/],
@@ -117,7 +125,9 @@ describe('resolveSettings rejects each invalid setting, naming the setting, the 
     // WHEN
     const attempt = () => resolve(overrides);
     // THEN
-    expect(attempt).toThrow(/^Invalid deploy-time settings:\n- instanceCount: 0 must be an integer from 1 to 100\n- keepModels: "no" must be true or false$/);
+    expect(attempt).toThrow(
+      /^Invalid deploy-time settings:\n- instanceCount: 0 must be an integer from 1 to 100\n- keepModels: "no" must be true or false$/,
+    );
   });
 
   it('throws a SettingsError named InvalidSettings that lists the problems', () => {
@@ -136,7 +146,9 @@ describe('resolveSettings rejects each invalid setting, naming the setting, the 
 
   it('rejects an unknown setting and lists the known ones', () => {
     // GIVEN / WHEN / THEN
-    expect(() => resolve({ instanceCont: 5 })).toThrow(/instanceCont: unknown setting; known settings are imageUri, instanceCount, instanceType/);
+    expect(() => resolve({ instanceCont: 5 })).toThrow(
+      /instanceCont: unknown setting; known settings are imageUri, instanceCount, instanceType/,
+    );
   });
 
   it('rejects settings that are not an object', () => {
@@ -222,7 +234,9 @@ describe('variants', () => {
 
   it('rejects a variant that is not an object', () => {
     // GIVEN / WHEN / THEN
-    expect(() => resolve({ variants: ['sharded'] })).toThrow(/variants\[0\]: "sharded" must be an object with "name" and "trainDistribution"/);
+    expect(() => resolve({ variants: ['sharded'] })).toThrow(
+      /variants\[0\]: "sharded" must be an object with "name" and "trainDistribution"/,
+    );
   });
 
   it('rejects an invalid per-variant instance count', () => {
@@ -232,7 +246,9 @@ describe('variants', () => {
 
   it('rejects an invalid per-variant instance type', () => {
     // GIVEN / WHEN / THEN
-    expect(() => resolve(variant({ instanceType: 'c5.xlarge' }))).toThrow(/variants\[0\].instanceType: "c5.xlarge" must be a SageMaker instance type/);
+    expect(() => resolve(variant({ instanceType: 'c5.xlarge' }))).toThrow(
+      /variants\[0\].instanceType: "c5.xlarge" must be a SageMaker instance type/,
+    );
   });
 
   it('rejects more than 10 variants', () => {
@@ -366,7 +382,7 @@ describe('deploy-time-only settings', () => {
     );
   });
 
-  it('rejects datasetRetentionDays in execution input, since the bucket\'s lifecycle rule applies it', () => {
+  it("rejects datasetRetentionDays in execution input, since the bucket's lifecycle rule applies it", () => {
     // GIVEN / WHEN / THEN
     expect(() => resolveSettings(BASE, { datasetRetentionDays: 7 }, 'execution input')).toThrow(
       /^Invalid execution input:\n- datasetRetentionDays: can only be set at deploy time \(the data bucket's lifecycle rule applies it\)/,
@@ -401,7 +417,15 @@ describe('resolveVariant', () => {
     // GIVEN
     const settings = resolve({
       hyperparameters: { epochs: 3, mini_batch_size: 1000 },
-      variants: [{ name: 'big', trainDistribution: 'FullyReplicated', instanceCount: 2, instanceType: 'ml.c5.4xlarge', hyperparameters: { epochs: 10 } }],
+      variants: [
+        {
+          name: 'big',
+          trainDistribution: 'FullyReplicated',
+          instanceCount: 2,
+          instanceType: 'ml.c5.4xlarge',
+          hyperparameters: { epochs: 10 },
+        },
+      ],
     });
     // WHEN
     const variant = resolveVariant(settings, settings.variants[0]);

@@ -9,7 +9,11 @@ import {
   sourceProblem,
 } from '../../../../lambda/core/preflight/preflight';
 
-const year = (value: number, kind: 'train' | 'test' = 'train') => ({ source: { bucket: 'gdelt-open-data', key: `events/${value}.csv` }, year: value, kind });
+const year = (value: number, kind: 'train' | 'test' = 'train') => ({
+  source: { bucket: 'gdelt-open-data', key: `events/${value}.csv` },
+  year: value,
+  kind,
+});
 
 /** The workshop's execution: two 5-instance ml.c4.2xlarge jobs, then two 1-instance ml.m4.xlarge endpoints. */
 const WORKSHOP: PreflightRequest = {
@@ -27,7 +31,7 @@ const WORKSHOP: PreflightRequest = {
 const amounts = (needs: QuotaNeed[]): Record<string, number> => Object.fromEntries(needs.map((need) => [need.quotaName, need.amount]));
 
 describe('quotaNeeds', () => {
-  it('sums the workshop\'s two variants, which train and serve at the same time', () => {
+  it("sums the workshop's two variants, which train and serve at the same time", () => {
     // GIVEN / WHEN
     const needs = quotaNeeds(WORKSHOP);
 
@@ -63,7 +67,10 @@ describe('quotaNeeds', () => {
     const needs = quotaNeeds(request);
 
     // THEN
-    expect(needs[0]).toMatchObject({ amount: 8, breakdown: '8 = 5 (replicated) + 3 (sharded) instances of ml.c4.2xlarge training at once' });
+    expect(needs[0]).toMatchObject({
+      amount: 8,
+      breakdown: '8 = 5 (replicated) + 3 (sharded) instances of ml.c4.2xlarge training at once',
+    });
     expect(needs[1]).toMatchObject({ amount: 5, breakdown: '5 = the largest training job (variant replicated)' });
   });
 
@@ -75,7 +82,11 @@ describe('quotaNeeds', () => {
     const needs = quotaNeeds(request);
 
     // THEN each type has its own quota; the totals count all three variants
-    expect(needs.filter((need) => need.instanceType?.usage === 'training').map((need) => [need.quotaName, need.amount, need.instanceType!.setting])).toEqual([
+    expect(
+      needs
+        .filter((need) => need.instanceType?.usage === 'training')
+        .map((need) => [need.quotaName, need.amount, need.instanceType!.setting]),
+    ).toEqual([
       ['ml.c4.2xlarge for training job usage', 10, 'instanceType'],
       ['ml.c5.4xlarge for training job usage', 2, 'the instanceType of variant big'],
     ]);
@@ -88,7 +99,11 @@ describe('quotaNeeds', () => {
     const needs = quotaNeeds({ ...WORKSHOP, endpointInstanceCount: 2 });
 
     // THEN
-    expect(needs[3]).toMatchObject({ quotaName: 'ml.m4.xlarge for endpoint usage', amount: 4, breakdown: '4 = 2 variants × 2 instances of ml.m4.xlarge for endpoints' });
+    expect(needs[3]).toMatchObject({
+      quotaName: 'ml.m4.xlarge for endpoint usage',
+      amount: 4,
+      breakdown: '4 = 2 variants × 2 instances of ml.m4.xlarge for endpoints',
+    });
   });
 
   it('counts only the largest variants that can train together when parallelism is capped, but every endpoint', () => {
@@ -164,7 +179,9 @@ describe('quotaFindings', () => {
 
     // THEN
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^Quota "Number of instances across all training jobs" \(L-00C91CB5\) is 4 in us-east-1 \(applied to this account\), but this execution needs 10 = /);
+    expect(problems[0]).toMatch(
+      /^Quota "Number of instances across all training jobs" \(L-00C91CB5\) is 4 in us-east-1 \(applied to this account\), but this execution needs 10 = /,
+    );
   });
 
   it('lists every insufficient quota', () => {
@@ -239,7 +256,9 @@ describe('sourceProblem', () => {
   });
 
   it('names testYear for a missing test year', () => {
-    expect(sourceProblem({ year: year(1984, 'test'), missing: true })).toMatch(/GDELT year 1984 is missing: .* choose another year in testYear\.$/);
+    expect(sourceProblem({ year: year(1984, 'test'), missing: true })).toMatch(
+      /GDELT year 1984 is missing: .* choose another year in testYear\.$/,
+    );
   });
 
   it('names an object that cannot be read, with the error', () => {

@@ -1,4 +1,9 @@
-import { GetServiceQuotaCommand, ListAWSDefaultServiceQuotasCommand, ServiceQuotasClient, TooManyRequestsException } from '@aws-sdk/client-service-quotas';
+import {
+  GetServiceQuotaCommand,
+  ListAWSDefaultServiceQuotasCommand,
+  ServiceQuotasClient,
+  TooManyRequestsException,
+} from '@aws-sdk/client-service-quotas';
 import { AwsClientStub } from 'aws-sdk-client-mock';
 import { BackoffOptions } from '../../../../lambda/core/shared/backoff';
 import { readQuotas } from '../../../../lambda/core/preflight/service-quotas';
@@ -57,7 +62,11 @@ describe('readQuotas', () => {
 
     // THEN
     expect(waits).toEqual([100, 200]);
-    expect(quotas.commandCalls(ListAWSDefaultServiceQuotasCommand).map((call) => call.args[0].input.NextToken)).toEqual([undefined, undefined, undefined]);
+    expect(quotas.commandCalls(ListAWSDefaultServiceQuotasCommand).map((call) => call.args[0].input.NextToken)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(reading.readable).toBe(true);
   });
 

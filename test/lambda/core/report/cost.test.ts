@@ -25,8 +25,9 @@ describe('trainingCost', () => {
 
   it('rejects an instance count below one', () => {
     // GIVEN / WHEN / THEN
-    expect(() => trainingCost({ instanceType: 'ml.c4.2xlarge', instanceCount: 0, billableTimeInSeconds: 1 }, PRICES))
-      .toThrow(/instanceCount must be an integer >= 1; got 0/);
+    expect(() => trainingCost({ instanceType: 'ml.c4.2xlarge', instanceCount: 0, billableTimeInSeconds: 1 }, PRICES)).toThrow(
+      /instanceCount must be an integer >= 1; got 0/,
+    );
   });
 });
 
@@ -62,17 +63,20 @@ describe('hostingCost', () => {
 
   it('rejects a deletion before the creation', () => {
     // GIVEN / WHEN / THEN
-    expect(() => hostingCost(
-      { instanceType: 'ml.m4.xlarge', instanceCount: 1, createdAt: '2024-05-01T10:00:00Z', deletedAt: '2024-05-01T09:00:00Z' },
-      new Date(),
-      PRICES,
-    )).toThrow(/hosting ends .* before it starts/);
+    expect(() =>
+      hostingCost(
+        { instanceType: 'ml.m4.xlarge', instanceCount: 1, createdAt: '2024-05-01T10:00:00Z', deletedAt: '2024-05-01T09:00:00Z' },
+        new Date(),
+        PRICES,
+      ),
+    ).toThrow(/hosting ends .* before it starts/);
   });
 
   it('rejects a creation time that is not an ISO date-time', () => {
     // GIVEN / WHEN / THEN
-    expect(() => hostingCost({ instanceType: 'ml.m4.xlarge', instanceCount: 1, createdAt: 'yesterday' }, new Date(), PRICES))
-      .toThrow(/hosting.createdAt must be an ISO date-time; got "yesterday"/);
+    expect(() => hostingCost({ instanceType: 'ml.m4.xlarge', instanceCount: 1, createdAt: 'yesterday' }, new Date(), PRICES)).toThrow(
+      /hosting.createdAt must be an ISO date-time; got "yesterday"/,
+    );
   });
 });
 

@@ -45,7 +45,9 @@ describe('renderMarkdown', () => {
     // WHEN
     const text = renderMarkdown(buildReport(reportInput([unpriced])));
     // THEN
-    expect(text).toContain('| Training cost (est.) | n/a (300 instance-s; no price for ml.unknown in the price table; add it to pricesPerHour) |');
+    expect(text).toContain(
+      '| Training cost (est.) | n/a (300 instance-s; no price for ml.unknown in the price table; add it to pricesPerHour) |',
+    );
   });
 
   it('escapes pipes in cells so the tables keep their shape', () => {

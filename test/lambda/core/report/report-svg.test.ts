@@ -18,7 +18,9 @@ function parseXml(source: string): XmlElement {
   const decode = (text: string): string =>
     text.split('&lt;').join('<').split('&gt;').join('>').split('&quot;').join('"').split('&apos;').join("'").split('&amp;').join('&');
   const isSpace = (c: string): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\r';
-  const skipSpace = (): void => { while (at < source.length && isSpace(source[at])) at++; };
+  const skipSpace = (): void => {
+    while (at < source.length && isSpace(source[at])) at++;
+  };
   const readName = (): string => {
     const start = at;
     while (at < source.length && !isSpace(source[at]) && source[at] !== '>' && source[at] !== '/' && source[at] !== '=') at++;
@@ -31,8 +33,14 @@ function parseXml(source: string): XmlElement {
     const element: XmlElement = { name: readName(), attributes: {}, children: [], text: '' };
     for (;;) {
       skipSpace();
-      if (source.startsWith('/>', at)) { at += 2; return element; }
-      if (source[at] === '>') { at++; break; }
+      if (source.startsWith('/>', at)) {
+        at += 2;
+        return element;
+      }
+      if (source[at] === '>') {
+        at++;
+        break;
+      }
       const attribute = readName();
       if (source[at] !== '=' || source[at + 1] !== '"') throw new Error(`attribute ${attribute} is not name="value" at ${at}`);
       const end = source.indexOf('"', at + 2);
@@ -74,7 +82,10 @@ function all(element: XmlElement, predicate: (e: XmlElement) => boolean): XmlEle
   return [...(predicate(element) ? [element] : []), ...element.children.flatMap((child) => all(child, predicate))];
 }
 
-const hasClass = (name: string) => (e: XmlElement): boolean => (e.attributes.class ?? '').split(' ').includes(name);
+const hasClass =
+  (name: string) =>
+  (e: XmlElement): boolean =>
+    (e.attributes.class ?? '').split(' ').includes(name);
 
 describe('parseXml (the test helper)', () => {
   it('rejects mismatched tags', () => {
@@ -89,7 +100,12 @@ describe('parseXml (the test helper)', () => {
 });
 
 describe('renderSvg', () => {
-  const sweep = [variant('replicated', 300, 1.2), variant('sharded-2', 100, 1.6), variant('sharded-4', 150, 1.3), variant('sharded-8', 320, 1.25)];
+  const sweep = [
+    variant('replicated', 300, 1.2),
+    variant('sharded-2', 100, 1.6),
+    variant('sharded-4', 150, 1.3),
+    variant('sharded-8', 320, 1.25),
+  ];
 
   it('is well-formed SVG', () => {
     // GIVEN / WHEN
@@ -116,7 +132,8 @@ describe('renderSvg', () => {
     // GIVEN / WHEN
     const root = parseXml(renderSvg(buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, 1.5)]))));
     // THEN: SVG y grows downwards, so lower MSE means larger cy
-    const circle = (name: string): XmlElement => all(all(root, (e) => e.attributes['data-variant'] === name)[0], (e) => e.name === 'circle')[0];
+    const circle = (name: string): XmlElement =>
+      all(all(root, (e) => e.attributes['data-variant'] === name)[0], (e) => e.name === 'circle')[0];
     expect(Number(circle('sharded').attributes.cx)).toBeLessThan(Number(circle('replicated').attributes.cx));
     expect(Number(circle('replicated').attributes.cy)).toBeGreaterThan(Number(circle('sharded').attributes.cy));
   });
@@ -138,10 +155,12 @@ describe('renderSvg', () => {
     // THEN
     const line = all(root, hasClass('pareto-frontier'));
     expect(line).toHaveLength(1);
-    const circles = Object.fromEntries(all(root, hasClass('variant')).map((g) => {
-      const c = all(g, (e) => e.name === 'circle')[0];
-      return [g.attributes['data-variant'], `${c.attributes.cx},${c.attributes.cy}`];
-    }));
+    const circles = Object.fromEntries(
+      all(root, hasClass('variant')).map((g) => {
+        const c = all(g, (e) => e.name === 'circle')[0];
+        return [g.attributes['data-variant'], `${c.attributes.cx},${c.attributes.cy}`];
+      }),
+    );
     expect(line[0].attributes.points).toBe([circles['sharded-2'], circles['sharded-4'], circles.replicated].join(' '));
   });
 

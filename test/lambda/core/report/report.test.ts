@@ -11,7 +11,7 @@ describe('buildReport', () => {
     // THEN
     expect(report.verdict).toBe(
       'sharded trained 2.50x faster than replicated (120 s vs 300 s). ' +
-      'replicated is more accurate: test MSE 1.2 vs 1.5 for sharded (20% lower).',
+        'replicated is more accurate: test MSE 1.2 vs 1.5 for sharded (20% lower).',
     );
   });
 
@@ -72,7 +72,7 @@ describe('buildReport', () => {
     // THEN
     expect(report.verdict).toBe(
       'a trained 4.00x faster than the slowest, d (100 s vs 400 s). ' +
-      'd is more accurate: test MSE 1 vs 2 for the least accurate, a (50% lower).',
+        'd is more accurate: test MSE 1 vs 2 for the least accurate, a (50% lower).',
     );
     expect(report.paretoFrontier).toEqual(['a', 'b', 'd']);
     expect(report.variants.map((v) => v.onParetoFrontier)).toEqual([true, true, false, true]);
@@ -104,19 +104,31 @@ describe('buildReport', () => {
 
   it('rejects a negative training time, naming the field', () => {
     // GIVEN / WHEN / THEN
-    expect(() => buildReport(reportInput([variant('x', -5, 1)]))).toThrow(/variants\[0\]\.training\.trainingTimeInSeconds must be a finite number >= 0; got -5/);
+    expect(() => buildReport(reportInput([variant('x', -5, 1)]))).toThrow(
+      /variants\[0\]\.training\.trainingTimeInSeconds must be a finite number >= 0; got -5/,
+    );
   });
 });
 
 describe('paretoFrontier', () => {
   it('keeps a variant that ties another on time but is more accurate, and drops the other', () => {
     // GIVEN / WHEN / THEN
-    expect(paretoFrontier([{ name: 'p', time: 10, mse: 2 }, { name: 'q', time: 10, mse: 1 }])).toEqual(['q']);
+    expect(
+      paretoFrontier([
+        { name: 'p', time: 10, mse: 2 },
+        { name: 'q', time: 10, mse: 1 },
+      ]),
+    ).toEqual(['q']);
   });
 
   it('keeps both of two identical points', () => {
     // GIVEN / WHEN / THEN
-    expect(paretoFrontier([{ name: 'p', time: 10, mse: 1 }, { name: 'q', time: 10, mse: 1 }])).toEqual(['p', 'q']);
+    expect(
+      paretoFrontier([
+        { name: 'p', time: 10, mse: 1 },
+        { name: 'q', time: 10, mse: 1 },
+      ]),
+    ).toEqual(['p', 'q']);
   });
 });
 

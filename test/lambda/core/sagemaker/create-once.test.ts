@@ -77,7 +77,12 @@ describe('createOnce', () => {
 
   it('continues when the existing resource was created by the same execution', async () => {
     // GIVEN
-    sagemakerMock.on(ListTagsCommand).resolves({ Tags: [{ Key: 'experiment:stack', Value: 'S' }, { Key: 'experiment:execution', Value: EXECUTION_ARN }] });
+    sagemakerMock.on(ListTagsCommand).resolves({
+      Tags: [
+        { Key: 'experiment:stack', Value: 'S' },
+        { Key: 'experiment:execution', Value: EXECUTION_ARN },
+      ],
+    });
     // WHEN
     const outcome = await createOnce(client, () => Promise.reject(modelExists(NAME)), EXECUTION_ARN);
     // THEN
@@ -134,7 +139,9 @@ describe('explainResourceLimit', () => {
     // THEN
     expect(explained.name).toBe('ResourceLimitExceeded');
     expect(explained.message).toMatch(/^SageMaker refused 5 x ml.c4.2xlarge for training job usage: The account-level service limit/);
-    expect(explained.message).toMatch(/Raise the Service Quotas value "ml.c4.2xlarge for training job usage" \(service: Amazon SageMaker\)/);
+    expect(explained.message).toMatch(
+      /Raise the Service Quotas value "ml.c4.2xlarge for training job usage" \(service: Amazon SageMaker\)/,
+    );
     expect(explained.message).toMatch(/lower instanceCount \(variant "sharded"\) or choose another instance type/);
   });
 

@@ -1,4 +1,10 @@
-import { dataUri, endpointConfigRequest, endpointRequest, modelRequest, trainingJobRequest } from '../../../../lambda/core/sagemaker/requests';
+import {
+  dataUri,
+  endpointConfigRequest,
+  endpointRequest,
+  modelRequest,
+  trainingJobRequest,
+} from '../../../../lambda/core/sagemaker/requests';
 import { BUCKET, CHANNELS, EXECUTION, IMAGE, ROLE_ARN, STACK_NAME, planFor } from '../../variant-fixture';
 
 const DEPLOYMENT = { bucketName: BUCKET, roleArn: ROLE_ARN };
@@ -137,7 +143,15 @@ describe('trainingJobRequest', () => {
     const plan = planFor({
       volumeSizeInGB: 30,
       maxRuntimeInSeconds: 3600,
-      variants: [{ name: 'more-epochs', trainDistribution: 'ShardedByS3Key', instanceCount: 4, instanceType: 'ml.c5.2xlarge', hyperparameters: { epochs: 6 } }],
+      variants: [
+        {
+          name: 'more-epochs',
+          trainDistribution: 'ShardedByS3Key',
+          instanceCount: 4,
+          instanceType: 'ml.c5.2xlarge',
+          hyperparameters: { epochs: 6 },
+        },
+      ],
     });
     // WHEN
     const request = trainingJobRequest(plan.variants[0], DEPLOYMENT, CHANNELS);
@@ -177,7 +191,13 @@ describe('endpointConfigRequest', () => {
     expect(request).toEqual({
       EndpointConfigName: sharded.endpointConfigName,
       ProductionVariants: [
-        { VariantName: 'AllTraffic', ModelName: sharded.modelName, InitialInstanceCount: 1, InstanceType: 'ml.m4.xlarge', InitialVariantWeight: 1 },
+        {
+          VariantName: 'AllTraffic',
+          ModelName: sharded.modelName,
+          InitialInstanceCount: 1,
+          InstanceType: 'ml.m4.xlarge',
+          InitialVariantWeight: 1,
+        },
       ],
       Tags: tagsFor('sharded'),
     });
@@ -200,13 +220,19 @@ describe('endpointRequest', () => {
     // WHEN
     const request = endpointRequest(replicated);
     // THEN
-    expect(request).toEqual({ EndpointName: replicated.endpointName, EndpointConfigName: replicated.endpointConfigName, Tags: tagsFor('replicated') });
+    expect(request).toEqual({
+      EndpointName: replicated.endpointName,
+      EndpointConfigName: replicated.endpointConfigName,
+      Tags: tagsFor('replicated'),
+    });
   });
 });
 
 describe('dataUri', () => {
   it('points at a key of the data bucket', () => {
     // GIVEN / WHEN / THEN
-    expect(dataUri(DEPLOYMENT, CHANNELS.train)).toBe('s3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/train/');
+    expect(dataUri(DEPLOYMENT, CHANNELS.train)).toBe(
+      's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/train/',
+    );
   });
 });

@@ -10,7 +10,11 @@ const training = (fields: Partial<TrainingResponse>): TrainingResponse => ({
   ModelArtifacts: undefined,
   ...fields,
 });
-const endpoint = (fields: Partial<EndpointResponse>): EndpointResponse => ({ EndpointStatus: undefined, CreationTime: undefined, ...fields });
+const endpoint = (fields: Partial<EndpointResponse>): EndpointResponse => ({
+  EndpointStatus: undefined,
+  CreationTime: undefined,
+  ...fields,
+});
 
 const JOB = 'linear-sharded-20261128-155328-0a1b2c3d';
 const ARTIFACT = `s3://bucket/sagemaker/data_distribution_types/${JOB}/output/model.tar.gz`;
@@ -72,7 +76,12 @@ describe('summarizeTraining', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'Stopped' }), 3, 150);
     // THEN
-    expect(summary).toMatchObject({ status: 'Stopped', next: 'fail', error: 'TrainingJobStopped', cause: `Training job ${JOB} was stopped before it completed` });
+    expect(summary).toMatchObject({
+      status: 'Stopped',
+      next: 'fail',
+      error: 'TrainingJobStopped',
+      cause: `Training job ${JOB} was stopped before it completed`,
+    });
   });
 
   it('gives the reason of a job stopped for running too long', () => {
@@ -108,7 +117,12 @@ describe('summarizeTraining', () => {
 
   it('goes on, without a cause, for a job that completes on the last allowed poll', () => {
     // GIVEN / WHEN
-    const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'Completed', ModelArtifacts: { S3ModelArtifacts: ARTIFACT } }), 150, 150);
+    const summary = summarizeTraining(
+      JOB,
+      training({ TrainingJobStatus: 'Completed', ModelArtifacts: { S3ModelArtifacts: ARTIFACT } }),
+      150,
+      150,
+    );
     // THEN
     expect(summary.next).toBe('continue');
     expect(summary).not.toHaveProperty('cause');
@@ -125,7 +139,12 @@ describe('summarizeEndpoint', () => {
 
   it('reports an endpoint in service with its creation time, and goes on', () => {
     // GIVEN / WHEN
-    const summary = summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'InService', CreationTime: new Date('2026-11-28T16:10:00.000Z') }), 12, 120);
+    const summary = summarizeEndpoint(
+      ENDPOINT,
+      endpoint({ EndpointStatus: 'InService', CreationTime: new Date('2026-11-28T16:10:00.000Z') }),
+      12,
+      120,
+    );
     // THEN
     expect(summary).toEqual({ status: 'InService', polls: 12, createdAt: '2026-11-28T16:10:00.000Z', next: 'continue' });
   });
@@ -146,13 +165,19 @@ describe('summarizeEndpoint', () => {
 
   it('says SageMaker gave no reason when a failed endpoint has none', () => {
     // GIVEN / WHEN / THEN
-    expect(summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'Failed' }), 4, 120).cause).toBe(`Endpoint ${ENDPOINT} failed: SageMaker gave no reason`);
+    expect(summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'Failed' }), 4, 120).cause).toBe(
+      `Endpoint ${ENDPOINT} failed: SageMaker gave no reason`,
+    );
   });
 
   it('fails with EndpointTimedOut once a creating endpoint reaches the poll bound', () => {
     // GIVEN / WHEN
     const summary = summarizeEndpoint(ENDPOINT, endpoint({ EndpointStatus: 'Creating' }), 120, 120);
     // THEN
-    expect(summary).toMatchObject({ next: 'fail', error: 'EndpointTimedOut', cause: `Endpoint ${ENDPOINT} is still Creating after 120 checks; stopped waiting` });
+    expect(summary).toMatchObject({
+      next: 'fail',
+      error: 'EndpointTimedOut',
+      cause: `Endpoint ${ENDPOINT} is still Creating after 120 checks; stopped waiting`,
+    });
   });
 });

@@ -19,7 +19,13 @@ describe('withBackoff', () => {
     const call = failingTimes(5, throttled);
 
     // WHEN
-    const result = await withBackoff(call, isThrottled, { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 4000, jitter: false, sleep: async (ms) => void waits.push(ms) });
+    const result = await withBackoff(call, isThrottled, {
+      maxAttempts: 6,
+      baseDelayMs: 500,
+      maxDelayMs: 4000,
+      jitter: false,
+      sleep: async (ms) => void waits.push(ms),
+    });
 
     // THEN
     expect(result).toBe('done');
@@ -29,14 +35,18 @@ describe('withBackoff', () => {
   it('gives up after maxAttempts calls with the last error', async () => {
     const call = failingTimes(10, throttled);
 
-    await expect(withBackoff(call, isThrottled, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, jitter: false, sleep: async () => undefined })).rejects.toThrow('Rate exceeded');
+    await expect(
+      withBackoff(call, isThrottled, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, jitter: false, sleep: async () => undefined }),
+    ).rejects.toThrow('Rate exceeded');
     expect(call).toHaveBeenCalledTimes(3);
   });
 
   it('does not retry an error that is not retryable', async () => {
     const call = failingTimes(1, () => new Error('AccessDenied'));
 
-    await expect(withBackoff(call, isThrottled, { maxAttempts: 6, baseDelayMs: 1, maxDelayMs: 1, jitter: false, sleep: async () => undefined })).rejects.toThrow('AccessDenied');
+    await expect(
+      withBackoff(call, isThrottled, { maxAttempts: 6, baseDelayMs: 1, maxDelayMs: 1, jitter: false, sleep: async () => undefined }),
+    ).rejects.toThrow('AccessDenied');
     expect(call).toHaveBeenCalledTimes(1);
   });
 
@@ -44,7 +54,13 @@ describe('withBackoff', () => {
     const waits: number[] = [];
     const call = failingTimes(3, throttled);
 
-    await withBackoff(call, isThrottled, { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1000, jitter: true, sleep: async (ms) => void waits.push(ms) });
+    await withBackoff(call, isThrottled, {
+      maxAttempts: 6,
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+      jitter: true,
+      sleep: async (ms) => void waits.push(ms),
+    });
 
     expect(waits).toHaveLength(3);
     waits.forEach((wait, index) => {

@@ -24,7 +24,10 @@ describe('bucket layout', () => {
     expect(dataset).toBe(`${PREFIX}/datasets/0123456789abcdef`);
     expect(channelPrefix(dataset, 'train')).toBe(`${dataset}/train/`);
     expect(channelPrefix(dataset, 'validation')).toBe(`${dataset}/validation/`);
-    expect(outputKeysFor(dataset, 1979, 'train')).toEqual({ train: `${dataset}/train/1979.data`, validation: `${dataset}/validation/1979.data` });
+    expect(outputKeysFor(dataset, 1979, 'train')).toEqual({
+      train: `${dataset}/train/1979.data`,
+      validation: `${dataset}/validation/1979.data`,
+    });
     expect(outputKeysFor(dataset, 1984, 'test')).toEqual({ test: `${dataset}/test/1984.data`, testCsv: `${dataset}/test/1984.csv` });
     expect(prepareManifestKey(dataset, 1984)).toBe(`${dataset}/manifests/1984.json`);
   });

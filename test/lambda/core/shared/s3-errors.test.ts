@@ -10,21 +10,27 @@ describe('s3RequestError', () => {
     const error = s3RequestError(REQUEST, sdkError('SlowDown', 'Please reduce your request rate.', 503));
     // THEN
     expect(error.name).toBe('SlowDown');
-    expect(error.message).toBe('Prepare year: S3 GetObject s3://data-bucket/datasets/abc/train/1979.data failed with HTTP 503 SlowDown: Please reduce your request rate.');
+    expect(error.message).toBe(
+      'Prepare year: S3 GetObject s3://data-bucket/datasets/abc/train/1979.data failed with HTTP 503 SlowDown: Please reduce your request rate.',
+    );
   });
 
-  it.each([[400, 'BadRequest'], [403, 'AccessDenied'], [404, 'NotFound'], [500, 'InternalError']])(
-    'names an HTTP %i that came without an error code %s',
-    (status, name) => {
-      // GIVEN / WHEN
-      const error = s3RequestError(REQUEST, sdkError('Unknown', 'UnknownError', status));
-      // THEN
-      expect(error.name).toBe(name);
-      expect(error.message).toBe(`Prepare year: S3 GetObject s3://data-bucket/datasets/abc/train/1979.data failed with HTTP ${status} ${name}: S3 sent no error details`);
-    },
-  );
+  it.each([
+    [400, 'BadRequest'],
+    [403, 'AccessDenied'],
+    [404, 'NotFound'],
+    [500, 'InternalError'],
+  ])('names an HTTP %i that came without an error code %s', (status, name) => {
+    // GIVEN / WHEN
+    const error = s3RequestError(REQUEST, sdkError('Unknown', 'UnknownError', status));
+    // THEN
+    expect(error.name).toBe(name);
+    expect(error.message).toBe(
+      `Prepare year: S3 GetObject s3://data-bucket/datasets/abc/train/1979.data failed with HTTP ${status} ${name}: S3 sent no error details`,
+    );
+  });
 
-  it('uses the caller\'s meaning of a status, with its hint', () => {
+  it("uses the caller's meaning of a status, with its hint", () => {
     // GIVEN / WHEN
     const error = s3RequestError(REQUEST, sdkError('NoSuchKey', 'The specified key does not exist.', 404), {
       404: { name: 'SourceNotFound', hint: 'check the year' },
@@ -39,7 +45,9 @@ describe('s3RequestError', () => {
     const error = s3RequestError(REQUEST, sdkError('TimeoutError', 'Connection timed out after 1000 ms'));
     // THEN
     expect(error.name).toBe('TimeoutError');
-    expect(error.message).toBe('Prepare year: S3 GetObject s3://data-bucket/datasets/abc/train/1979.data failed without an HTTP response (TimeoutError): Connection timed out after 1000 ms');
+    expect(error.message).toBe(
+      'Prepare year: S3 GetObject s3://data-bucket/datasets/abc/train/1979.data failed without an HTTP response (TimeoutError): Connection timed out after 1000 ms',
+    );
   });
 
   it('keeps the SDK error as the cause', () => {
@@ -54,8 +62,13 @@ describe('callS3', () => {
   });
 
   it('throws the described error when the call fails', async () => {
-    await expect(callS3(REQUEST, async () => {
-      throw sdkError('Unknown', 'UnknownError', 403);
-    })).rejects.toMatchObject({ name: 'AccessDenied', message: expect.stringContaining('s3://data-bucket/datasets/abc/train/1979.data failed with HTTP 403') });
+    await expect(
+      callS3(REQUEST, async () => {
+        throw sdkError('Unknown', 'UnknownError', 403);
+      }),
+    ).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('s3://data-bucket/datasets/abc/train/1979.data failed with HTTP 403'),
+    });
   });
 });

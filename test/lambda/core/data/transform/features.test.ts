@@ -9,7 +9,9 @@ import { WORKSHOP_DEFAULTS } from '../../../../../lambda/core/experiment/setting
 import { FIXTURE_PATH, referenceTopCodes } from './gdelt-reference';
 
 // The feature count has one home; these tests tie what the transform writes to what training is told to expect.
-const recordType = protobuf.loadSync(path.join(__dirname, '../../../../../lambda/core/data/transform/record.proto')).lookupType('aialgs.data.Record');
+const recordType = protobuf
+  .loadSync(path.join(__dirname, '../../../../../lambda/core/data/transform/record.proto'))
+  .lookupType('aialgs.data.Record');
 const fixture = readFileSync(FIXTURE_PATH);
 const codes = referenceTopCodes(fixture.toString('utf8'));
 /** NumArticles and the four actor coordinates, then one one-hot column per selected code. */
@@ -61,7 +63,10 @@ describe('the feature count', () => {
     const { csv } = await prepareTestYear();
 
     // THEN
-    const widths = csv.trimEnd().split('\n').map((line) => line.split(',').length - 1);
+    const widths = csv
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(',').length - 1);
     expect(new Set(widths)).toEqual(new Set([WRITTEN_WIDTH]));
     expect(FEATURE_COUNT).toBe(WRITTEN_WIDTH);
   });

@@ -5,10 +5,15 @@ import * as protobuf from 'protobufjs';
 import { featurizeStream, profileStream } from '../../../../../lambda/core/data/transform/featurize-stream';
 import { FIXTURE_PATH, referenceTopCodes, referenceTransform } from './gdelt-reference';
 
-const recordType = protobuf.loadSync(path.join(__dirname, '../../../../../lambda/core/data/transform/record.proto')).lookupType('aialgs.data.Record');
+const recordType = protobuf
+  .loadSync(path.join(__dirname, '../../../../../lambda/core/data/transform/record.proto'))
+  .lookupType('aialgs.data.Record');
 const fixture = readFileSync(FIXTURE_PATH);
 const codes = referenceTopCodes(fixture.toString('utf8'));
-const keptLine = fixture.toString('utf8').split('\n').find((line) => line.startsWith('1553239\t'))!;
+const keptLine = fixture
+  .toString('utf8')
+  .split('\n')
+  .find((line) => line.startsWith('1553239\t'))!;
 
 /** Independent FNV-1a 32 with BigInt arithmetic. */
 function referenceIsValidation(id: string, percent: number): boolean {
@@ -27,8 +32,10 @@ function decodeRecords(bytes: Buffer): number[][] {
   const rows: number[][] = [];
   for (let offset = 0; offset < bytes.length;) {
     const length = bytes.readUInt32LE(offset + 4);
-    const record = recordType.toObject(recordType.decode(bytes.subarray(offset + 8, offset + 8 + length))) as
-      { features: { values: { float32Tensor: { values: number[] } } }; label: { values: { float32Tensor: { values: number[] } } } };
+    const record = recordType.toObject(recordType.decode(bytes.subarray(offset + 8, offset + 8 + length))) as {
+      features: { values: { float32Tensor: { values: number[] } } };
+      label: { values: { float32Tensor: { values: number[] } } };
+    };
     rows.push([...record.label.values.float32Tensor.values, ...record.features.values.float32Tensor.values]);
     offset += 8 + length + ((4 - (length % 4)) % 4);
   }
@@ -40,8 +47,11 @@ async function runTrain(input: Buffer[] | Readable, validationPercent = 10) {
   const validation = new PassThrough();
   const trainBytes = collect(train);
   const validationBytes = collect(validation);
-  const counts = await featurizeStream(Array.isArray(input) ? Readable.from(input) : input, { train, validation },
-    { codes, kind: 'train', validationPercent });
+  const counts = await featurizeStream(
+    Array.isArray(input) ? Readable.from(input) : input,
+    { train, validation },
+    { codes, kind: 'train', validationPercent },
+  );
   return { counts, train: decodeRecords(trainBytes()), validation: decodeRecords(validationBytes()) };
 }
 
@@ -56,7 +66,11 @@ describe('featurizeStream, kind train', () => {
     expect(result.train).toEqual(expected.kept.filter((row) => !referenceIsValidation(row.id, 10)).map(toRow));
     expect(result.validation).toEqual(expected.kept.filter((row) => referenceIsValidation(row.id, 10)).map(toRow));
     expect(result.counts).toEqual({
-      read: 501, train: result.train.length, validation: result.validation.length, test: 0, dropped: expected.dropped,
+      read: 501,
+      train: result.train.length,
+      validation: result.validation.length,
+      test: 0,
+      dropped: expected.dropped,
     });
   });
 
@@ -78,11 +92,46 @@ describe('featurizeStream, kind train', () => {
     ['a short row', 'a\tb\tc', 'wrongColumnCount'],
     ['a blank line', '', 'wrongColumnCount'],
     ['stray bytes', '\u0000\u00ff\u00fe garbage', 'wrongColumnCount'],
-    ['a blank AvgTone', keptLine.split('\t').map((value, index) => (index === 34 ? '' : value)).join('\t'), 'badNumber'],
-    ['a nan latitude', keptLine.split('\t').map((value, index) => (index === 39 ? 'nan' : value)).join('\t'), 'badNumber'],
-    ['a padded number', keptLine.split('\t').map((value, index) => (index === 33 ? ' 1' : value)).join('\t'), 'badNumber'],
-    ['bytes that are not UTF-8 in a number', keptLine.split('\t').map((value, index) => (index === 40 ? '3\u00ff' : value)).join('\t'), 'badNumber'],
-    ['Actor1 at 0,0', keptLine.split('\t').map((value, index) => (index === 39 || index === 40 ? '0' : value)).join('\t'), 'zeroCoordinates'],
+    [
+      'a blank AvgTone',
+      keptLine
+        .split('\t')
+        .map((value, index) => (index === 34 ? '' : value))
+        .join('\t'),
+      'badNumber',
+    ],
+    [
+      'a nan latitude',
+      keptLine
+        .split('\t')
+        .map((value, index) => (index === 39 ? 'nan' : value))
+        .join('\t'),
+      'badNumber',
+    ],
+    [
+      'a padded number',
+      keptLine
+        .split('\t')
+        .map((value, index) => (index === 33 ? ' 1' : value))
+        .join('\t'),
+      'badNumber',
+    ],
+    [
+      'bytes that are not UTF-8 in a number',
+      keptLine
+        .split('\t')
+        .map((value, index) => (index === 40 ? '3\u00ff' : value))
+        .join('\t'),
+      'badNumber',
+    ],
+    [
+      'Actor1 at 0,0',
+      keptLine
+        .split('\t')
+        .map((value, index) => (index === 39 || index === 40 ? '0' : value))
+        .join('\t'),
+      'zeroCoordinates',
+    ],
   ])('counts and skips %s as %s', async (_, line, reason) => {
     // GIVEN a good row, the malformed row, and another good row
     const input = Buffer.from(`${keptLine}\n${line}\n${keptLine}\n`, 'latin1');
@@ -92,7 +141,11 @@ describe('featurizeStream, kind train', () => {
     expect(counts.read).toBe(3);
     expect(counts.train).toBe(2);
     expect(counts.dropped).toEqual({
-      wrongColumnCount: 0, eventCodeNotSelected: 0, badNumber: 0, zeroCoordinates: 0, [reason]: 1,
+      wrongColumnCount: 0,
+      eventCodeNotSelected: 0,
+      badNumber: 0,
+      zeroCoordinates: 0,
+      [reason]: 1,
     });
   });
 });
@@ -128,7 +181,10 @@ describe('featurizeStream, kind test', () => {
 
 describe('profileStream', () => {
   it('counts codes of well-formed rows only', async () => {
-    const text = `${keptLine}\nshort\trow\n${keptLine.split('\t').map((value, index) => (index === 26 ? '' : value)).join('\t')}\n`;
+    const text = `${keptLine}\nshort\trow\n${keptLine
+      .split('\t')
+      .map((value, index) => (index === 26 ? '' : value))
+      .join('\t')}\n`;
     const { counts, codeCounts } = await profileStream(Readable.from([Buffer.from(text)]));
     expect(counts).toEqual({ read: 3, profiled: 1, wrongColumnCount: 1, emptyEventCode: 1, distinctEventCodes: 1 });
     expect([...codeCounts]).toEqual([['030', 1]]);

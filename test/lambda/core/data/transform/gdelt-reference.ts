@@ -34,7 +34,10 @@ export function referenceTopCodes(text: string): string[] {
     }
   }
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return ranked.slice(0, 20).map(([code]) => code).sort();
+  return ranked
+    .slice(0, 20)
+    .map(([code]) => code)
+    .sort();
 }
 
 function referenceNumber(text: string): number {
@@ -45,7 +48,9 @@ function referenceNumber(text: string): number {
 
 export function referenceTransform(text: string, codes: string[]): ReferenceResult {
   const result: ReferenceResult = {
-    read: 0, kept: [], dropped: { wrongColumnCount: 0, eventCodeNotSelected: 0, badNumber: 0, zeroCoordinates: 0 },
+    read: 0,
+    kept: [],
+    dropped: { wrongColumnCount: 0, eventCodeNotSelected: 0, badNumber: 0, zeroCoordinates: 0 },
   };
   for (const line of referenceLines(text)) {
     result.read++;

@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 import { encodeRecord, RecordTemplate } from '../../../../../lambda/core/data/transform/recordio';
 
-const recordType = protobuf.loadSync(path.join(__dirname, '../../../../../lambda/core/data/transform/record.proto')).lookupType('aialgs.data.Record');
+const recordType = protobuf
+  .loadSync(path.join(__dirname, '../../../../../lambda/core/data/transform/record.proto'))
+  .lookupType('aialgs.data.Record');
 
 interface DecodedRecord {
   features: Record<string, { float32Tensor: { values: number[] } }>;
@@ -29,8 +31,11 @@ function decode(payload: Buffer): DecodedRecord {
 describe('encodeRecord', () => {
   it('produces the golden vector byte for byte', () => {
     // GIVEN features [1, 2, -0.5] and label 4.5
-    const expected = '0a23d7ce 30000000 0a1a0a0676616c7565731210120e0a0c0000803f00000040000000bf 12120a0676616c756573120812060a0400009040'
-      .replace(/ /g, '');
+    const expected =
+      '0a23d7ce 30000000 0a1a0a0676616c7565731210120e0a0c0000803f00000040000000bf 12120a0676616c756573120812060a0400009040'.replace(
+        / /g,
+        '',
+      );
     // WHEN
     const record = encodeRecord([1, 2, -0.5], 4.5);
     // THEN

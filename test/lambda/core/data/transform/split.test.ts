@@ -1,4 +1,10 @@
-import { assertValidationPercent, fnv1a32, isValidationId, isValidationIdAt, isValidationRow } from '../../../../../lambda/core/data/transform/split';
+import {
+  assertValidationPercent,
+  fnv1a32,
+  isValidationId,
+  isValidationIdAt,
+  isValidationRow,
+} from '../../../../../lambda/core/data/transform/split';
 
 describe('fnv1a32', () => {
   it.each([

@@ -1,4 +1,11 @@
-import { columnStart, columnText, MAX_LINE_BYTES, OVERLONG_LINE_TABS, scanTsvText, TsvScanner } from '../../../../../lambda/core/data/transform/tsv-scanner';
+import {
+  columnStart,
+  columnText,
+  MAX_LINE_BYTES,
+  OVERLONG_LINE_TABS,
+  scanTsvText,
+  TsvScanner,
+} from '../../../../../lambda/core/data/transform/tsv-scanner';
 
 function rows(chunks: string[]): Array<{ text: string; tabs: number }> {
   const seen: Array<{ text: string; tabs: number }> = [];
@@ -10,15 +17,24 @@ function rows(chunks: string[]): Array<{ text: string; tabs: number }> {
 
 describe('TsvScanner', () => {
   it('reports each \\n-terminated line with its tab count', () => {
-    expect(rows(['a\tb\tc\nd\te\n'])).toEqual([{ text: 'a\tb\tc', tabs: 2 }, { text: 'd\te', tabs: 1 }]);
+    expect(rows(['a\tb\tc\nd\te\n'])).toEqual([
+      { text: 'a\tb\tc', tabs: 2 },
+      { text: 'd\te', tabs: 1 },
+    ]);
   });
 
   it('strips a trailing \\r', () => {
-    expect(rows(['a\tb\r\nc\r\n'])).toEqual([{ text: 'a\tb', tabs: 1 }, { text: 'c', tabs: 0 }]);
+    expect(rows(['a\tb\r\nc\r\n'])).toEqual([
+      { text: 'a\tb', tabs: 1 },
+      { text: 'c', tabs: 0 },
+    ]);
   });
 
   it('reports a last line that has no \\n', () => {
-    expect(rows(['a\nb\tc'])).toEqual([{ text: 'a', tabs: 0 }, { text: 'b\tc', tabs: 1 }]);
+    expect(rows(['a\nb\tc'])).toEqual([
+      { text: 'a', tabs: 0 },
+      { text: 'b\tc', tabs: 1 },
+    ]);
   });
 
   it('reports the same rows whatever the chunk boundaries', () => {
@@ -29,7 +45,11 @@ describe('TsvScanner', () => {
   });
 
   it('reports a blank line as a row with no tabs', () => {
-    expect(rows(['a\n\nb\n'])).toEqual([{ text: 'a', tabs: 0 }, { text: '', tabs: 0 }, { text: 'b', tabs: 0 }]);
+    expect(rows(['a\n\nb\n'])).toEqual([
+      { text: 'a', tabs: 0 },
+      { text: '', tabs: 0 },
+      { text: 'b', tabs: 0 },
+    ]);
   });
 
   it('drops the content of an over-long line but still reports it, so memory stays bounded', () => {
@@ -87,10 +107,13 @@ describe('TsvScanner', () => {
     const texts: string[] = [];
     const tabCounts: number[] = [];
     // WHEN only columns 3, 26 and 47 are requested, the text being pushed in 5-byte chunks
-    const scanner = new TsvScanner((row) => {
-      tabCounts.push(row.tabCount);
-      texts.push(columnText(row, 3), columnText(row, 26), columnText(row, 47));
-    }, { columns: [3, 26, 47] });
+    const scanner = new TsvScanner(
+      (row) => {
+        tabCounts.push(row.tabCount);
+        texts.push(columnText(row, 3), columnText(row, 26), columnText(row, 47));
+      },
+      { columns: [3, 26, 47] },
+    );
     const text = `${columns.join('\t')}\n`;
     for (let offset = 0; offset < text.length; offset += 5) scanner.push(Buffer.from(text.slice(offset, offset + 5), 'latin1'));
     scanner.end();
