@@ -11,4 +11,6 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.ts'],
   testTimeout: 60000,
+  // Jest's default leaves one core free; on a 2-core machine that halves the suite's speed for nothing.
+  maxWorkers: '100%',
 };

@@ -6,7 +6,9 @@ import { DEFAULT_STACK_NAME } from '../lambda/core/experiment/naming';
 import { ExperimentStack } from '../lib/experiment-stack';
 import { SettingsError } from '../lambda/core/experiment/settings';
 
-const app = new App();
+// CDK's built-in CloudFormation template validation costs a third of a synth; `npm test` runs it on this stack on
+// every change (test/lib/experiment-stack.test.ts), and CloudFormation validates again at deploy.
+const app = new App({ builtinCloudFormationValidation: false });
 // The region picks the Linear Learner image at synth; without one, CloudFormation picks it at deploy.
 const region = process.env.CDK_DEFAULT_REGION;
 const config = configOrExit();
