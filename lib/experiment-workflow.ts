@@ -148,6 +148,7 @@ export class ExperimentWorkflow extends Construct {
         endpointInstanceType: stringAt(state('settings.endpointInstanceType')),
         endpointInstanceCount: numberAt(state('settings.endpointInstanceCount')),
         years: objectAt(state('data.dataset.years')),
+        maxParallelVariants: numberAt(state('settings.maxParallelVariants')),
       }),
       resultPath: state('preflight'),
     });
@@ -182,10 +183,12 @@ export class ExperimentWorkflow extends Construct {
     return years.itemProcessor(this.invoke('Prepare year', this.fns.prepareYear, {}));
   }
 
-  /** Every variant at once, each in its own branch that ends with the variant's summary. */
+  /** Up to `maxParallelVariants` variants at once, each in its own branch that ends with the variant's summary. */
   private trainAndHostEachVariant(): sfn.Map {
     const variants = new sfn.Map(this, 'Train and host each variant', {
       itemsPath: state('variants'),
+      // A path, not a number: an execution's input may change the setting.
+      maxConcurrencyPath: state('settings.maxParallelVariants'),
       itemSelector: {
         variant: objectAt('$$.Map.Item.Value'),
         dataset: { channels: objectAt(state('dataset.channels')), testKey: stringAt(state('dataset.testKey')) },

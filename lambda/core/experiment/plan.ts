@@ -9,12 +9,8 @@ import type { ProfileEventCodesRequest } from '../data/data-preparation';
 import { GDELT_BUCKET, gdeltKey } from '../data/gdelt-source';
 import { reportPrefix } from '../shared/bucket-layout';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
-import { ExperimentSettings, ResolvedVariant, resolveSettings, resolveVariant, SettingsError } from './settings';
-
-/** Training jobs wait for instances and upload the model after MaxRuntimeInSeconds stops counting. */
-const TRAINING_SLACK_SECONDS = 2 * 3600;
-/** Endpoint creation takes minutes, occasionally more than ten; an hour means something is wrong. */
-const ENDPOINT_CREATION_BOUND_SECONDS = 3600;
+import { ExperimentSettings, ResolvedVariant, experimentVariants, resolveSettings, resolveVariant, SettingsError } from './settings';
+import { pollBounds } from './execution-limits';
 
 /** The settings a variant's tasks read, copied into each variant under the same names, so no task needs the rest. */
 export const VARIANT_SETTINGS = [
@@ -109,14 +105,13 @@ function dataPlan(settings: ExperimentSettings): DataPlan {
 export function planExecution(request: PlanRequest): ExecutionPlan {
   const settings = resolveSettings(request.defaults, withoutIgnoredKeys(request.input), 'execution input');
   const copied = Object.fromEntries(VARIANT_SETTINGS.map((name) => [name, settings[name]])) as VariantSettingsCopy;
-  const variants = settings.variants.map((variant): VariantPlan => ({
+  const variants = experimentVariants(settings).map((variant): VariantPlan => ({
     ...copied,
     ...resolveVariant(settings, variant),
     ...resourceNames(request.execution, variant.name),
     executionArn: request.execution.executionArn,
     tags: resourceTags(request.stackName, request.execution.executionArn, variant.name, settings),
-    maxTrainingPolls: Math.ceil((settings.maxRuntimeInSeconds + TRAINING_SLACK_SECONDS) / settings.trainingPollSeconds),
-    maxEndpointPolls: Math.ceil(ENDPOINT_CREATION_BOUND_SECONDS / settings.endpointPollSeconds),
+    ...pollBounds(settings),
   }));
   return {
     execution: { ...request.execution, stackName: request.stackName },

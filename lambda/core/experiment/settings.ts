@@ -9,6 +9,8 @@ import { INVOKE_ENDPOINT_MAX_BODY_BYTES } from '../sagemaker/limits';
 import { hyperparameterProblem } from './linear-learner-hyperparameters';
 import { FEATURE_COUNT } from '../data/transform/features';
 import { DEFAULT_PRICES_PER_HOUR } from './prices';
+import { MAX_VARIANTS, maxVariants, worstCaseEventsPerVariant } from './execution-limits';
+import { Sweep, expandSweep, sweepProblems } from './sweep';
 import {
   Problems,
   Rule,
@@ -89,6 +91,19 @@ function variantProblems(value: unknown, index: number): string[] {
   return problems;
 }
 
+/** A swept value is checked by the rule its key has in a variant. */
+function sweepValueProblems(key: string, value: unknown, path: string): string[] {
+  if (key === 'trainDistribution') {
+    return TRAIN_DISTRIBUTIONS.includes(value as TrainDistribution)
+      ? []
+      : [`${path}: ${describe(value)} must be one of ${TRAIN_DISTRIBUTIONS.join(', ')}`];
+  }
+  if (key === 'instanceCount' || key === 'instanceType') return SETTINGS[key].problems(value, path);
+  const problem = hyperparameterProblem('', key.slice('hyperparameters.'.length), value);
+  // The rule names `<path>.<hyperparameter>`; the swept value's place is the list entry.
+  return problem ? [`${path}:${problem.slice(problem.indexOf(':') + 1)}`] : [];
+}
+
 /** One setting: `T` is its type; the rest is what it means, its default and how a value is checked and merged. */
 interface SettingSpec<T> {
   /** What the setting means, for whoever reads or changes its use. */
@@ -167,14 +182,25 @@ const SETTINGS = {
       { name: 'replicated', trainDistribution: 'FullyReplicated' },
       { name: 'sharded', trainDistribution: 'ShardedByS3Key' },
     ],
+    // Empty only with a sweep, which the check on the merged settings makes sure of.
     problems: (value, path) =>
-      Array.isArray(value) && value.length >= 1 && value.length <= 10
+      Array.isArray(value) && value.length <= MAX_VARIANTS
         ? value.flatMap(variantProblems)
-        : [`${path}: ${describe(value)} must be a list of 1 to 10 variants`],
+        : [`${path}: ${describe(value)} must be a list of up to ${MAX_VARIANTS} variants`],
     merge: (base, override) =>
       (override ?? base).map((variant) =>
         variant.hyperparameters ? { ...variant, hyperparameters: normalizeHyperparameters(variant.hyperparameters) } : variant,
       ),
+  }),
+  sweep: setting<Sweep>({
+    doc: 'A grid of variant values (`trainDistribution`, `instanceCount`, `instanceType`, `hyperparameters.<name>`) run as one variant per combination, after `variants`.',
+    default: {},
+    problems: sweepProblems(sweepValueProblems),
+  }),
+  maxParallelVariants: setting<number>({
+    doc: 'Variants trained and hosted at the same time; the others wait for a free slot.',
+    default: 4,
+    problems: single(integer(1, MAX_VARIANTS)),
   }),
   trainingYears: setting<readonly number[]>({
     doc: 'GDELT years whose rows train the models (one object per year per channel).',
@@ -269,20 +295,38 @@ export function settingsProblems(overrides: unknown, deployTime = true): string[
 /** Rules that involve more than one setting, checked on the merged result. */
 function crossSettingProblems(settings: ExperimentSettings): string[] {
   const problems: string[] = [];
-  const names = settings.variants.map((variant) => variant.name);
+  const variants = experimentVariants(settings);
+  const names = variants.map((variant) => variant.name);
   const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
-  if (duplicates.length > 0) problems.push(`variants: names must be unique, ${describe([...new Set(duplicates)])} repeated`);
+  if (duplicates.length > 0) {
+    problems.push(
+      `variants and sweep: names must be unique, ${describe([...new Set(duplicates)])} repeated; rename the variant the sweep's name clashes with`,
+    );
+  }
+  const tooLong = names.filter((name) => name.length > MAX_VARIANT_NAME_LENGTH);
+  if (tooLong.length > 0) {
+    problems.push(`sweep: generated names ${describe(tooLong)} are longer than ${MAX_VARIANT_NAME_LENGTH} characters; sweep fewer keys`);
+  }
+  const limit = maxVariants(settings);
+  if (variants.length === 0) problems.push('variants: at least one variant is needed, in variants or from a sweep');
+  if (variants.length > limit) {
+    problems.push(
+      `variants and sweep: ${variants.length} variants (${settings.variants.length} listed + ${variants.length - settings.variants.length} from the sweep) exceed the ${limit} an execution can hold ` +
+        `(up to ${worstCaseEventsPerVariant(settings)} history events each of 25,000, at most ${MAX_VARIANTS}); poll less often (trainingPollSeconds, endpointPollSeconds) or run fewer`,
+    );
+  }
   const years = settings.trainingYears;
   if (new Set(years).size !== years.length) problems.push(`trainingYears: ${describe(years)} must not repeat a year`);
   if (years.includes(settings.testYear)) {
     problems.push(`testYear: ${settings.testYear} is also a training year; the test year must be held out`);
   }
-  settings.variants.forEach((variant, i) => {
+  variants.forEach((variant, i) => {
     const count = variant.instanceCount ?? settings.instanceCount;
     // ShardedByS3Key hands out whole objects: an instance without one has no data to train on.
     if (variant.trainDistribution === 'ShardedByS3Key' && count > years.length) {
+      const where = i < settings.variants.length ? `variants[${i}]` : 'sweep';
       problems.push(
-        `variants[${i}] (${variant.name}): ${count} instances with ShardedByS3Key need at least ${count} training years (one object each), got ${years.length}`,
+        `${where} (${variant.name}): ${count} instances with ShardedByS3Key need at least ${count} training years (one object each), got ${years.length}`,
       );
     }
   });
@@ -315,6 +359,11 @@ export function resolveSettings(
   const crossProblems = crossSettingProblems(merged);
   if (crossProblems.length > 0) throw new SettingsError(crossProblems, source);
   return merged;
+}
+
+/** The listed variants, then the sweep's combinations: every variant an execution trains. */
+export function experimentVariants(settings: Pick<ExperimentSettings, 'variants' | 'sweep'>): VariantSettings[] {
+  return [...settings.variants, ...expandSweep(settings.sweep)];
 }
 
 /** A variant with every field filled from the experiment's settings. */

@@ -37,8 +37,8 @@ export interface PreflightRequest {
   /** Every GDELT object the data preparation reads. */
   readonly years: readonly PreflightYear[];
   /**
-   * Variants training at the same time. Every variant trains at once today; a cap would lower the training
-   * needs to the largest variants that can run together.
+   * Variants training at the same time (the `maxParallelVariants` setting): the training needs are those of the
+   * largest variants that can run together.
    * @default every variant
    */
   readonly maxParallelVariants?: number;

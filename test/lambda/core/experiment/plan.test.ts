@@ -171,9 +171,13 @@ describe('planExecution variants', () => {
   });
 
   it('rounds the training poll bound up', () => {
-    // GIVEN (3600 s + 7200 s) / 7 s = 1542.86
+    // GIVEN (3600 s + 7200 s) / 7 s = 1542.86, for one variant (two would not fit in an execution's history)
     // WHEN
-    const plan = planFor({ maxRuntimeInSeconds: 3600, trainingPollSeconds: 7 });
+    const plan = planFor({
+      maxRuntimeInSeconds: 3600,
+      trainingPollSeconds: 7,
+      variants: [{ name: 'solo', trainDistribution: 'FullyReplicated' }],
+    });
     // THEN
     expect(plan.variants[0].maxTrainingPolls).toBe(1543);
   });

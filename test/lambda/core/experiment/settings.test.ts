@@ -105,8 +105,10 @@ describe('resolveSettings rejects each invalid setting, naming the setting, the 
     ['preflight', 'yes', /preflight: "yes" must be true or false/],
     ['hyperparameters', { epochs: '' }, /hyperparameters.epochs: "" must be a non-empty string or a finite number/],
     ['hyperparameters', { epochs: true }, /hyperparameters.epochs: true must be a non-empty string or a finite number/],
-    ['variants', [], /variants: \[\] must be a list of 1 to 10 variants/],
-    ['variants', { name: 'a' }, /variants: \{"name":"a"\} must be a list of 1 to 10 variants/],
+    ['variants', [], /variants: at least one variant is needed, in variants or from a sweep/],
+    ['variants', { name: 'a' }, /variants: \{"name":"a"\} must be a list of up to 40 variants/],
+    ['maxParallelVariants', 0, /maxParallelVariants: 0 must be an integer from 1 to 40/],
+    ['sweep', [], /sweep: \[\] must be an object of variant keys to lists of values/],
     ['trainingYears', [], /trainingYears: \[\] must be a non-empty list of years/],
     ['trainingYears', [1979, 1978], /trainingYears\[1\]: 1978 must be an integer from 1979 to 2005/],
     ['pricesPerHour', [], /pricesPerHour: \[\] must be an object of instance types to USD per hour/],
@@ -215,7 +217,7 @@ describe('variants', () => {
       { name: 'same', trainDistribution: 'ShardedByS3Key' },
     ];
     // WHEN / THEN
-    expect(() => resolve({ variants })).toThrow(/variants: names must be unique, \["same"\] repeated/);
+    expect(() => resolve({ variants })).toThrow(/variants and sweep: names must be unique, \["same"\] repeated/);
   });
 
   it('rejects a distribution other than FullyReplicated or ShardedByS3Key', () => {
@@ -251,11 +253,31 @@ describe('variants', () => {
     );
   });
 
-  it('rejects more than 10 variants', () => {
-    // GIVEN
-    const variants = Array.from({ length: 11 }, (_, i) => ({ name: `v${i}`, trainDistribution: 'FullyReplicated' }));
+  it('rejects more variants than the history of an execution with the default polling holds', () => {
+    // GIVEN 10 variants, each up to 2,461 history events with the default polling: 9 fit in 25,000
+    const variants = Array.from({ length: 10 }, (_, i) => ({ name: `v${i}`, trainDistribution: 'FullyReplicated' }));
     // WHEN / THEN
-    expect(() => resolve({ variants })).toThrow(/variants: .* must be a list of 1 to 10 variants/);
+    expect(() => resolve({ variants })).toThrow(
+      /variants and sweep: 10 variants \(10 listed \+ 0 from the sweep\) exceed the 9 an execution can hold \(up to 2461 history events each/,
+    );
+  });
+
+  it('accepts more variants when the polling is less frequent', () => {
+    // GIVEN training polled every 10 minutes and endpoints every 5: 15 + 12 polls per variant
+    const variants = Array.from({ length: 30 }, (_, i) => ({ name: `v${i}`, trainDistribution: 'FullyReplicated' }));
+    // WHEN
+    const settings = resolve({ variants, trainingPollSeconds: 600, endpointPollSeconds: 300 });
+    // THEN
+    expect(settings.variants).toHaveLength(30);
+  });
+
+  it('rejects more than 40 variants whatever the polling', () => {
+    // GIVEN
+    const variants = Array.from({ length: 41 }, (_, i) => ({ name: `v${i}`, trainDistribution: 'FullyReplicated' }));
+    // WHEN / THEN
+    expect(() => resolve({ variants, trainingPollSeconds: 3600, endpointPollSeconds: 3600 })).toThrow(
+      /variants: .* must be a list of up to 40 variants/,
+    );
   });
 
   it('rejects a sharded variant with more instances than training years', () => {
