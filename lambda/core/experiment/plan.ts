@@ -21,6 +21,7 @@ export const VARIANT_SETTINGS = [
   'imageUri',
   'volumeSizeInGB',
   'maxRuntimeInSeconds',
+  'maxWaitInSeconds',
   's3Prefix',
   'endpointInstanceType',
   'endpointInstanceCount',
@@ -109,15 +110,20 @@ function dataPlan(settings: ExperimentSettings): DataPlan {
 export function planExecution(request: PlanRequest): ExecutionPlan {
   const settings = resolveSettings(request.defaults, withoutIgnoredKeys(request.input), 'execution input');
   const copied = Object.fromEntries(VARIANT_SETTINGS.map((name) => [name, settings[name]])) as VariantSettingsCopy;
-  const variants = settings.variants.map((variant): VariantPlan => ({
-    ...copied,
-    ...resolveVariant(settings, variant),
-    ...resourceNames(request.execution, variant.name),
-    executionArn: request.execution.executionArn,
-    tags: resourceTags(request.stackName, request.execution.executionArn, variant.name, settings),
-    maxTrainingPolls: Math.ceil((settings.maxRuntimeInSeconds + TRAINING_SLACK_SECONDS) / settings.trainingPollSeconds),
-    maxEndpointPolls: Math.ceil(ENDPOINT_CREATION_BOUND_SECONDS / settings.endpointPollSeconds),
-  }));
+  const variants = settings.variants.map((variant): VariantPlan => {
+    const resolved = resolveVariant(settings, variant);
+    // A spot job may wait for capacity and resume after interruptions until MaxWaitTimeInSeconds.
+    const trainingBound = resolved.spot ? settings.maxWaitInSeconds : settings.maxRuntimeInSeconds;
+    return {
+      ...copied,
+      ...resolved,
+      ...resourceNames(request.execution, variant.name),
+      executionArn: request.execution.executionArn,
+      tags: resourceTags(request.stackName, request.execution.executionArn, variant.name, settings),
+      maxTrainingPolls: Math.ceil((trainingBound + TRAINING_SLACK_SECONDS) / settings.trainingPollSeconds),
+      maxEndpointPolls: Math.ceil(ENDPOINT_CREATION_BOUND_SECONDS / settings.endpointPollSeconds),
+    };
+  });
   return {
     execution: { ...request.execution, stackName: request.stackName },
     settings,
