@@ -242,6 +242,8 @@ export class ExperimentWorkflow extends Construct {
       instanceCount: numberAt(branch('variant.instanceCount')),
       instanceType: stringAt(branch('variant.instanceType')),
       hyperparameters: objectAt(branch('variant.hyperparameters')),
+      inputMode: stringAt(branch('variant.inputMode')),
+      spot: objectAt(branch('variant.spot')),
       endpointInstanceType: stringAt(branch('variant.endpointInstanceType')),
       endpointInstanceCount: numberAt(branch('variant.endpointInstanceCount')),
       jobName: stringAt(branch('variant.jobName')),

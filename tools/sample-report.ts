@@ -19,6 +19,8 @@ function variant(name: string, trainDistribution: string, seconds: number, mse: 
     trainDistribution,
     instanceCount: 5,
     instanceType: 'ml.c4.2xlarge',
+    inputMode: 'File',
+    spot: false,
     endpointInstanceType: 'ml.m4.xlarge',
     endpointInstanceCount: 1,
     jobName,

@@ -26,6 +26,7 @@ export const QUOTA_CODES: Record<string, string> = {
   'ml.c5.4xlarge for training job usage': 'L-C5X4TRAIN',
   'ml.m4.xlarge for endpoint usage': 'L-M4X1ENDPT',
   'ml.m5.large for endpoint usage': 'L-M5LGENDPT',
+  'ml.c4.2xlarge for spot training job usage': 'L-C4X2SPOT',
 };
 
 /** An account whose quotas cover any experiment the tests run: applied values for some, defaults for the rest. */

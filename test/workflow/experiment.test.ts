@@ -353,4 +353,21 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     expect(requests.map((request) => request.HyperParameters?.epochs).sort()).toEqual(['2', '4', '8']);
     expect((run.output!.variants as unknown[]).length).toBe(3);
   });
+
+  it('trains a Pipe variant on spot capacity and reports its input mode and spot saving', async () => {
+    // GIVEN a spot job that trained 400 s and was billed 150 s
+    const spotJob = completingJob(400, 1.6);
+    givenSageMaker({ 'spot-pipe': [spotJob[0], { ...spotJob[1], BillableTimeInSeconds: 150 }] });
+    // WHEN
+    const run = await runWorkflow({
+      variants: [{ name: 'spot-pipe', trainDistribution: 'ShardedByS3Key', inputMode: 'Pipe', spot: true }],
+    });
+    // THEN
+    expect(run.error).toBeUndefined();
+    const request = sagemaker.commandCalls(CreateTrainingJobCommand)[0].args[0].input;
+    expect(request.AlgorithmSpecification?.TrainingInputMode).toBe('Pipe');
+    expect(request.EnableManagedSpotTraining).toBe(true);
+    const report = JSON.parse(s3.objects.get(`${DATA}/reports/run-1/report.json`)!.toString('utf8'));
+    expect(report.variants[0]).toMatchObject({ name: 'spot-pipe', inputMode: 'Pipe', spot: true, spotSaving: 0.625 });
+  });
 });

@@ -34,22 +34,26 @@ export interface PollSettings {
   readonly maxRuntimeInSeconds: number;
   readonly trainingPollSeconds: number;
   readonly endpointPollSeconds: number;
+  /** How long a spot job may wait for capacity and resume after interruptions (MaxWaitTimeInSeconds). */
+  readonly maxWaitInSeconds?: number;
 }
 
 /** The most status checks a variant's loops make before the workflow gives up on the job or endpoint. */
-export function pollBounds(settings: PollSettings): { maxTrainingPolls: number; maxEndpointPolls: number } {
+export function pollBounds(settings: PollSettings, spot = false): { maxTrainingPolls: number; maxEndpointPolls: number } {
+  // A spot job may wait for capacity and resume after interruptions until MaxWaitTimeInSeconds.
+  const trainingBound = Math.max(settings.maxRuntimeInSeconds, spot ? (settings.maxWaitInSeconds ?? 0) : 0);
   return {
-    maxTrainingPolls: Math.ceil((settings.maxRuntimeInSeconds + TRAINING_SLACK_SECONDS) / settings.trainingPollSeconds),
+    maxTrainingPolls: Math.ceil((trainingBound + TRAINING_SLACK_SECONDS) / settings.trainingPollSeconds),
     maxEndpointPolls: Math.ceil(ENDPOINT_CREATION_BOUND_SECONDS / settings.endpointPollSeconds),
   };
 }
 
-export function worstCaseEventsPerVariant(settings: PollSettings): number {
-  const { maxTrainingPolls, maxEndpointPolls } = pollBounds(settings);
+export function worstCaseEventsPerVariant(settings: PollSettings, spot = false): number {
+  const { maxTrainingPolls, maxEndpointPolls } = pollBounds(settings, spot);
   return EVENTS_PER_VARIANT_OUTSIDE_POLLS + EVENTS_PER_POLL * (maxTrainingPolls + maxEndpointPolls);
 }
 
 /** The most variants an execution with these polling settings can hold. */
-export function maxVariants(settings: PollSettings): number {
-  return Math.min(MAX_VARIANTS, Math.floor((HISTORY_EVENT_LIMIT - OTHER_EVENTS) / worstCaseEventsPerVariant(settings)));
+export function maxVariants(settings: PollSettings, spot = false): number {
+  return Math.min(MAX_VARIANTS, Math.floor((HISTORY_EVENT_LIMIT - OTHER_EVENTS) / worstCaseEventsPerVariant(settings, spot)));
 }

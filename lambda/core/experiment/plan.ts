@@ -17,6 +17,7 @@ export const VARIANT_SETTINGS = [
   'imageUri',
   'volumeSizeInGB',
   'maxRuntimeInSeconds',
+  'maxWaitInSeconds',
   's3Prefix',
   'endpointInstanceType',
   'endpointInstanceCount',
@@ -105,14 +106,17 @@ function dataPlan(settings: ExperimentSettings): DataPlan {
 export function planExecution(request: PlanRequest): ExecutionPlan {
   const settings = resolveSettings(request.defaults, withoutIgnoredKeys(request.input), 'execution input');
   const copied = Object.fromEntries(VARIANT_SETTINGS.map((name) => [name, settings[name]])) as VariantSettingsCopy;
-  const variants = experimentVariants(settings).map((variant): VariantPlan => ({
-    ...copied,
-    ...resolveVariant(settings, variant),
-    ...resourceNames(request.execution, variant.name),
-    executionArn: request.execution.executionArn,
-    tags: resourceTags(request.stackName, request.execution.executionArn, variant.name, settings),
-    ...pollBounds(settings),
-  }));
+  const variants = experimentVariants(settings).map((variant): VariantPlan => {
+    const resolved = resolveVariant(settings, variant);
+    return {
+      ...copied,
+      ...resolved,
+      ...resourceNames(request.execution, variant.name),
+      executionArn: request.execution.executionArn,
+      tags: resourceTags(request.stackName, request.execution.executionArn, variant.name, settings),
+      ...pollBounds(settings, resolved.spot),
+    };
+  });
   return {
     execution: { ...request.execution, stackName: request.stackName },
     settings,

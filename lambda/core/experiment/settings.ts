@@ -30,6 +30,10 @@ export const TRAIN_DISTRIBUTIONS: readonly TrainDistribution[] = ['FullyReplicat
 
 export type Hyperparameters = Record<string, string>;
 
+/** How a training job reads its channels: Linear Learner documents File and Pipe (RecordIO-protobuf or CSV). */
+export type InputMode = 'File' | 'Pipe';
+export const INPUT_MODES: readonly InputMode[] = ['File', 'Pipe'];
+
 /** One training run of the experiment; everything not given comes from the experiment's settings. */
 export interface VariantSettings {
   readonly name: string;
@@ -38,6 +42,8 @@ export interface VariantSettings {
   readonly instanceType?: string;
   /** Merged over the experiment's hyperparameters. */
   readonly hyperparameters?: Hyperparameters;
+  readonly inputMode?: InputMode;
+  readonly spot?: boolean;
 }
 
 /** GDELT 1.0 publishes one events file per year for these years (later data is monthly, then daily). */
@@ -57,6 +63,12 @@ export class SettingsError extends Error {
 
 const year: Rule = integer(FIRST_GDELT_YEAR, LAST_YEARLY_GDELT_YEAR);
 
+const inputMode: Rule = (value) => {
+  // SageMaker accepts FastFile for any algorithm, but Linear Learner's documentation names only File and Pipe.
+  if (value === 'FastFile') return 'must be File or Pipe: Linear Learner does not document FastFile input mode';
+  return INPUT_MODES.includes(value as InputMode) ? undefined : `must be one of ${INPUT_MODES.join(', ')}`;
+};
+
 function hyperparameterProblems(value: unknown, path: string): string[] {
   if (!isObject(value)) return [`${path}: ${describe(value)} must be an object of hyperparameter names to values`];
   return Object.entries(value).flatMap(([key, entry]) => hyperparameterProblem(path, key, entry) ?? []);
@@ -68,7 +80,7 @@ function normalizeHyperparameters(value: Record<string, string | number>): Hyper
 }
 
 const VARIANT_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const VARIANT_KEYS = ['name', 'trainDistribution', 'instanceCount', 'instanceType', 'hyperparameters'];
+const VARIANT_KEYS = ['name', 'trainDistribution', 'instanceCount', 'instanceType', 'hyperparameters', 'inputMode', 'spot'];
 
 function variantProblems(value: unknown, index: number): string[] {
   const path = `variants[${index}]`;
@@ -85,7 +97,7 @@ function variantProblems(value: unknown, index: number): string[] {
     problems.push(`${path}.trainDistribution: ${describe(value.trainDistribution)} must be one of ${TRAIN_DISTRIBUTIONS.join(', ')}`);
   }
   // A variant's own resources override the experiment's, under the experiment's rules.
-  for (const key of ['instanceCount', 'instanceType', 'hyperparameters'] as const) {
+  for (const key of ['instanceCount', 'instanceType', 'hyperparameters', 'inputMode', 'spot'] as const) {
     if (value[key] !== undefined) problems.push(...SETTINGS[key].problems(value[key], `${path}.${key}`));
   }
   return problems;
@@ -147,6 +159,23 @@ const SETTINGS = {
     default: 1800,
     // SageMaker's own bounds for MaxRuntimeInSeconds on a training job: up to 28 days.
     problems: single(integer(60, 28 * 24 * 3600)),
+  }),
+  maxWaitInSeconds: setting<number>({
+    doc: 'Spot training stopping condition: waiting for spot capacity plus training; at least maxRuntimeInSeconds.',
+    // Twice the default runtime: room for one interruption and a resume from the last checkpoint.
+    default: 3600,
+    // The same 28 days SageMaker allows for MaxRuntimeInSeconds.
+    problems: single(integer(60, 28 * 24 * 3600)),
+  }),
+  inputMode: setting<InputMode>({
+    doc: 'How training jobs read their data: File (downloaded first) or Pipe (streamed from S3).',
+    default: 'File',
+    problems: single(inputMode),
+  }),
+  spot: setting<boolean>({
+    doc: 'Train on managed spot capacity, with checkpoints under `<s3Prefix>/checkpoints/` to resume from.',
+    default: false,
+    problems: single(trueOrFalse),
   }),
   hyperparameters: setting<Hyperparameters>({
     doc: "Linear Learner hyperparameters of every variant; a variant's own are merged over them.",
@@ -307,18 +336,26 @@ function crossSettingProblems(settings: ExperimentSettings): string[] {
   if (tooLong.length > 0) {
     problems.push(`sweep: generated names ${describe(tooLong)} are longer than ${MAX_VARIANT_NAME_LENGTH} characters; sweep fewer keys`);
   }
-  const limit = maxVariants(settings);
+  // Spot jobs may be polled until maxWaitInSeconds: the limit counts the longest loop any variant may run.
+  const anySpot = variants.some((variant) => variant.spot ?? settings.spot);
+  const limit = maxVariants(settings, anySpot);
   if (variants.length === 0) problems.push('variants: at least one variant is needed, in variants or from a sweep');
   if (variants.length > limit) {
     problems.push(
       `variants and sweep: ${variants.length} variants (${settings.variants.length} listed + ${variants.length - settings.variants.length} from the sweep) exceed the ${limit} an execution can hold ` +
-        `(up to ${worstCaseEventsPerVariant(settings)} history events each of 25,000, at most ${MAX_VARIANTS}); poll less often (trainingPollSeconds, endpointPollSeconds) or run fewer`,
+        `(up to ${worstCaseEventsPerVariant(settings, anySpot)} history events each of 25,000, at most ${MAX_VARIANTS}); poll less often (trainingPollSeconds, endpointPollSeconds) or run fewer`,
     );
   }
   const years = settings.trainingYears;
   if (new Set(years).size !== years.length) problems.push(`trainingYears: ${describe(years)} must not repeat a year`);
   if (years.includes(settings.testYear)) {
     problems.push(`testYear: ${settings.testYear} is also a training year; the test year must be held out`);
+  }
+  const spotVariants = variants.filter((variant) => variant.spot ?? settings.spot).map((variant) => variant.name);
+  if (spotVariants.length > 0 && settings.maxWaitInSeconds < settings.maxRuntimeInSeconds) {
+    problems.push(
+      `maxWaitInSeconds: ${settings.maxWaitInSeconds} must be at least maxRuntimeInSeconds (${settings.maxRuntimeInSeconds}) for spot training (variants ${spotVariants.join(', ')})`,
+    );
   }
   variants.forEach((variant, i) => {
     const count = variant.instanceCount ?? settings.instanceCount;
@@ -373,6 +410,8 @@ export interface ResolvedVariant {
   readonly instanceCount: number;
   readonly instanceType: string;
   readonly hyperparameters: Hyperparameters;
+  readonly inputMode: InputMode;
+  readonly spot: boolean;
 }
 
 export function resolveVariant(settings: ExperimentSettings, variant: VariantSettings): ResolvedVariant {
@@ -382,5 +421,7 @@ export function resolveVariant(settings: ExperimentSettings, variant: VariantSet
     instanceCount: variant.instanceCount ?? settings.instanceCount,
     instanceType: variant.instanceType ?? settings.instanceType,
     hyperparameters: { ...settings.hyperparameters, ...variant.hyperparameters },
+    inputMode: variant.inputMode ?? settings.inputMode,
+    spot: variant.spot ?? settings.spot,
   };
 }

@@ -12,12 +12,17 @@ import type { ResolvedVariant } from '../experiment/settings';
 export const SERVICE_CODE = 'sagemaker';
 
 export const trainingQuotaName = (instanceType: string): string => `${instanceType} for training job usage`;
+/** Managed spot training jobs count against this quota, not the on-demand one: the two are separate pools. */
+export const spotTrainingQuotaName = (instanceType: string): string => `${instanceType} for spot training job usage`;
 export const endpointQuotaName = (instanceType: string): string => `${instanceType} for endpoint usage`;
 export const MAX_INSTANCES_PER_TRAINING_JOB = 'Maximum number of instances per training job';
 export const INSTANCES_ACROSS_TRAINING_JOBS = 'Number of instances across all training jobs';
 export const INSTANCES_ACROSS_ENDPOINTS = 'Number of instances across active endpoints';
 
-export type PreflightVariant = Pick<ResolvedVariant, 'name' | 'instanceType' | 'instanceCount'>;
+export type PreflightVariant = Pick<ResolvedVariant, 'name' | 'instanceType' | 'instanceCount'> & {
+  /** Trains on managed spot capacity; absent: on demand. */
+  readonly spot?: boolean;
+};
 
 export interface PreflightYear {
   readonly source: { readonly bucket: string; readonly key: string };
@@ -58,7 +63,11 @@ export interface QuotaNeed {
   /** e.g. "10 = 2 variants × 5 instances of ml.c4.2xlarge training at once" */
   readonly breakdown: string;
   /** For a per-instance-type quota: the type, what it is used for, and the setting that chose it. */
-  readonly instanceType?: { readonly type: string; readonly usage: 'training' | 'endpoints'; readonly setting: string };
+  readonly instanceType?: {
+    readonly type: string;
+    readonly usage: 'training' | 'spot training' | 'endpoints';
+    readonly setting: string;
+  };
 }
 
 /** A quota's value for this account: the applied value, or the AWS default where none is applied. */
@@ -94,25 +103,28 @@ function trainingSetting(request: PreflightRequest, type: string): string {
 }
 
 /**
- * The SageMaker quotas this execution needs, in the order its steps need them. (Managed spot training would count
- * against "<type> for spot training job usage" instead; no variant trains on spot instances.)
+ * The SageMaker quotas this execution needs, in the order its steps need them. Spot variants need
+ * "<type> for spot training job usage" instead of the on-demand "<type> for training job usage".
  */
 export function quotaNeeds(request: PreflightRequest): QuotaNeed[] {
   const maxParallel = request.maxParallelVariants ?? request.variants.length;
   const needs: QuotaNeed[] = [];
-  const types = [...new Set(request.variants.map((variant) => variant.instanceType))];
-  for (const type of types) {
-    const together = largestTogether(
-      request.variants.filter((variant) => variant.instanceType === type),
-      maxParallel,
-    );
-    const { amount, text } = sumBreakdown(together);
-    needs.push({
-      quotaName: trainingQuotaName(type),
-      amount,
-      breakdown: `${text} of ${type} training at once`,
-      instanceType: { type, usage: 'training', setting: trainingSetting(request, type) },
-    });
+  for (const spot of [false, true]) {
+    const pool = request.variants.filter((variant) => (variant.spot ?? false) === spot);
+    const usage = spot ? 'spot training' : 'training';
+    for (const type of new Set(pool.map((variant) => variant.instanceType))) {
+      const together = largestTogether(
+        pool.filter((variant) => variant.instanceType === type),
+        maxParallel,
+      );
+      const { amount, text } = sumBreakdown(together);
+      needs.push({
+        quotaName: spot ? spotTrainingQuotaName(type) : trainingQuotaName(type),
+        amount,
+        breakdown: `${text} of ${type} ${usage} at once`,
+        instanceType: { type, usage, setting: trainingSetting(request, type) },
+      });
+    }
   }
   const largestJob = largestTogether(request.variants, 1)[0];
   needs.push({

@@ -13,10 +13,18 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 const metric = (value: number | null): string => (value === null ? 'n/a' : formatNumber(value));
 
+/** "on-demand" for on-demand variants, the share not billed (e.g. "62.5%") for spot ones. */
+function spotText(v: VariantReport): string {
+  if (!v.spot) return 'on-demand';
+  return v.spotSaving === null || v.spotSaving === undefined ? 'n/a' : `${formatNumber(v.spotSaving * 100, 3)}%`;
+}
+
 function overviewRow(v: VariantReport): string[] {
   return [
     v.name,
     v.trainDistribution,
+    v.inputMode,
+    spotText(v),
     `${formatNumber(v.training.trainingTimeInSeconds)} s`,
     metric(v.evaluation.mse),
     metric(v.evaluation.mae),
@@ -29,6 +37,8 @@ function variantTable(v: VariantReport): string {
   const { training, evaluation, cost } = v;
   const rows: string[][] = [
     ['Train distribution', v.trainDistribution],
+    ['Input mode', v.inputMode],
+    ['Spot saving', spotText(v)],
     ['Training job', v.jobName],
     ['Training instances', `${training.instanceCount} x ${training.instanceType}`],
     ['TrainingTimeInSeconds', String(training.trainingTimeInSeconds)],
@@ -72,7 +82,10 @@ export function renderMarkdown(report: Report): string {
     ...(report.warnings.length > 0 ? ['## Warnings', '', ...report.warnings.map((warning) => `- ${warning}`), ''] : []),
     '## Overview',
     '',
-    table(['Variant', 'Distribution', 'Training time', 'Test MSE', 'Test MAE', 'Est. cost', 'Pareto'], report.variants.map(overviewRow)),
+    table(
+      ['Variant', 'Distribution', 'Input mode', 'Spot saving', 'Training time', 'Test MSE', 'Test MAE', 'Est. cost', 'Pareto'],
+      report.variants.map(overviewRow),
+    ),
     '',
     '## Variants',
     '',

@@ -13,6 +13,8 @@ export type VariantInput = Pick<
   | 'trainDistribution'
   | 'instanceCount'
   | 'instanceType'
+  | 'inputMode'
+  | 'spot'
   | 'endpointInstanceType'
   | 'endpointInstanceCount'
   | 'jobName'
@@ -37,6 +39,10 @@ export interface ReportInput {
 export interface VariantReport {
   readonly name: string;
   readonly trainDistribution: string;
+  readonly inputMode: string;
+  readonly spot: boolean;
+  /** Spot variants only: 1 − BillableTimeInSeconds / TrainingTimeInSeconds, the share of training time not billed. */
+  readonly spotSaving?: number | null;
   readonly jobName: string;
   readonly endpointName: string;
   readonly training: VariantInput['training'] & { readonly instanceType: string; readonly instanceCount: number };
@@ -69,6 +75,7 @@ export interface Report {
 export const REPORT_NOTES: readonly string[] = [
   'Training time is DescribeTrainingJob TrainingTimeInSeconds (wall clock, seconds).',
   'BillableTimeInSeconds is per instance, as SageMaker reports it: training cost = BillableTimeInSeconds x instance count x price per hour / 3600.',
+  'Spot saving = 1 - BillableTimeInSeconds / TrainingTimeInSeconds, for variants trained on managed spot capacity (n/a when the training time is 0).',
   'Hosting cost = endpoint instance count x seconds from endpoint creation to deletion (or to the report time if kept) x price per hour / 3600.',
   'MSE and MAE are computed over every scored row of the test set; the training loss is absolute loss, so MAE is what training minimised.',
   'Costs are estimates from the price table below, not a bill.',
@@ -88,9 +95,10 @@ export function validateVariants(variants: readonly VariantInput[]): void {
     requireText(`${at}.name`, variant.name);
     if (seen.has(variant.name)) throw new Error(`${at}.name "${variant.name}" is used twice; variant names must be unique`);
     seen.add(variant.name);
-    for (const field of ['instanceType', 'endpointInstanceType', 'jobName', 'endpointName', 'trainDistribution'] as const) {
+    for (const field of ['instanceType', 'endpointInstanceType', 'jobName', 'endpointName', 'trainDistribution', 'inputMode'] as const) {
       requireText(`${at}.${field}`, variant[field]);
     }
+    if (typeof variant.spot !== 'boolean') throw new Error(`${at}.spot must be true or false; got ${JSON.stringify(variant.spot)}`);
     requireFinite(`${at}.training.trainingTimeInSeconds`, variant.training?.trainingTimeInSeconds);
     requireFinite(`${at}.training.billableTimeInSeconds`, variant.training?.billableTimeInSeconds);
     requireFinite(`${at}.evaluation.rowsScored`, variant.evaluation?.rowsScored);
@@ -166,6 +174,12 @@ function formatRatio(larger: number, smaller: number): string {
   return smaller === 0 ? 'infinitely' : `${(larger / smaller).toFixed(2)}x`;
 }
 
+/** SageMaker bills a spot job for less than it trained; the difference is the saving over on-demand. */
+export function spotSaving(training: { readonly trainingTimeInSeconds: number; readonly billableTimeInSeconds: number }): number | null {
+  if (training.trainingTimeInSeconds === 0) return null;
+  return 1 - training.billableTimeInSeconds / training.trainingTimeInSeconds;
+}
+
 export function buildReport(input: ReportInput): Report {
   validatePrices(input.pricesPerHour);
   validateVariants(input.variants);
@@ -184,6 +198,9 @@ export function buildReport(input: ReportInput): Report {
     return {
       name: v.name,
       trainDistribution: v.trainDistribution,
+      inputMode: v.inputMode,
+      spot: v.spot,
+      ...(v.spot && { spotSaving: spotSaving(v.training) }),
       jobName: v.jobName,
       endpointName: v.endpointName,
       training: { instanceType: v.instanceType, instanceCount: v.instanceCount, ...v.training },

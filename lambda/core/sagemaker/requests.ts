@@ -13,7 +13,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { DatasetLocation } from '../data/dataset';
 import type { VariantPlan } from '../experiment/plan';
-import { modelOutputPrefix } from '../shared/bucket-layout';
+import { checkpointPrefix, modelOutputPrefix } from '../shared/bucket-layout';
 
 /** What the deployment gives every handler through its environment. */
 export interface Deployment {
@@ -29,8 +29,21 @@ function channel(name: string, uri: string, distribution: 'FullyReplicated' | 'S
     ChannelName: name,
     DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: distribution } },
     // No ContentType: Linear Learner then reads RecordIO-protobuf, which the data preparation writes.
+    // The objects are RecordIO already, so Pipe mode needs no wrapping either (RecordWrapperType None).
     CompressionType: 'None',
     RecordWrapperType: 'None',
+  };
+}
+
+/** Managed spot training: a wait bound that covers interruptions, and checkpoints an interrupted job resumes from. */
+function spotFields(
+  variant: VariantPlan,
+  deployment: Deployment,
+): Pick<CreateTrainingJobCommandInput, 'EnableManagedSpotTraining' | 'CheckpointConfig'> {
+  if (!variant.spot) return {};
+  return {
+    EnableManagedSpotTraining: true,
+    CheckpointConfig: { S3Uri: dataUri(deployment, checkpointPrefix(variant.s3Prefix, variant.jobName)) },
   };
 }
 
@@ -42,7 +55,7 @@ export function trainingJobRequest(
 ): CreateTrainingJobCommandInput {
   return {
     TrainingJobName: variant.jobName,
-    AlgorithmSpecification: { TrainingImage: variant.imageUri, TrainingInputMode: 'File' },
+    AlgorithmSpecification: { TrainingImage: variant.imageUri, TrainingInputMode: variant.inputMode },
     RoleArn: deployment.roleArn,
     InputDataConfig: [
       channel('train', dataUri(deployment, channels.train), variant.trainDistribution),
@@ -55,7 +68,11 @@ export function trainingJobRequest(
       VolumeSizeInGB: variant.volumeSizeInGB,
     },
     HyperParameters: { ...variant.hyperparameters },
-    StoppingCondition: { MaxRuntimeInSeconds: variant.maxRuntimeInSeconds },
+    StoppingCondition: {
+      MaxRuntimeInSeconds: variant.maxRuntimeInSeconds,
+      ...(variant.spot && { MaxWaitTimeInSeconds: variant.maxWaitInSeconds }),
+    },
+    ...spotFields(variant, deployment),
     Tags: [...variant.tags],
   };
 }

@@ -8,6 +8,7 @@
  *   <prefix>/datasets/<id>/test/<year>.data, <year>.csv
  *   <prefix>/datasets/<id>/manifests/<year>.json        written last: the mark that a year is complete
  *   <prefix>/<training job name>/output/model.tar.gz    model artifacts, where SageMaker puts them
+ *   <prefix>/checkpoints/<training job name>/            a spot training job's checkpoints, to resume from
  *   <prefix>/reports/<execution name>/report.json, report.md, report.svg
  *
  * The plan, the data tasks, the SageMaker requests, the report writer, the local tool and the stack's IAM grants
@@ -65,6 +66,11 @@ export function outputKeysFor(datasetPrefix: string, year: number, kind: 'train'
 /** A training job's S3OutputPath: SageMaker adds `<job name>/output/model.tar.gz` below it. */
 export function modelOutputPrefix(experimentPrefix: string): string {
   return joinKey(experimentPrefix);
+}
+
+/** A spot training job's CheckpointConfig.S3Uri, with the slash: one folder per job, so no job resumes another's. */
+export function checkpointPrefix(experimentPrefix: string, jobName: string): string {
+  return `${joinKey(experimentPrefix, 'checkpoints', jobName)}/`;
 }
 
 /** Every execution's report folder is below this one. */

@@ -57,6 +57,8 @@ export interface VariantSummary {
   readonly instanceCount: number;
   readonly instanceType: string;
   readonly hyperparameters: Readonly<Record<string, string>>;
+  readonly inputMode: string;
+  readonly spot: boolean;
   readonly endpointInstanceType: string;
   readonly endpointInstanceCount: number;
   readonly jobName: string;

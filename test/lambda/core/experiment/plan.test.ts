@@ -182,6 +182,18 @@ describe('planExecution variants', () => {
     expect(plan.variants[0].maxTrainingPolls).toBe(1543);
   });
 
+  it('bounds the polls of a spot variant by maxWaitInSeconds, which covers waiting for capacity', () => {
+    // GIVEN (5400 s + 7200 s) / 60 s = 210 for the spot variant; the on-demand one keeps (1800 s + 7200 s) / 60 s = 150
+    const variants = [
+      { name: 'spot', trainDistribution: 'FullyReplicated', spot: true },
+      { name: 'on-demand', trainDistribution: 'FullyReplicated' },
+    ];
+    // WHEN
+    const plan = planFor({ maxWaitInSeconds: 5400, variants });
+    // THEN
+    expect(plan.variants.map((variant) => variant.maxTrainingPolls)).toEqual([210, 150]);
+  });
+
   it('bounds the endpoint polls to an hour', () => {
     // GIVEN 3600 s / 30 s = 120; 3600 s / 45 s = 80
     // WHEN / THEN

@@ -230,7 +230,7 @@ describe('variants', () => {
   it('rejects an unknown variant key', () => {
     // GIVEN / WHEN / THEN
     expect(() => resolve(variant({ epochs: 4 }))).toThrow(
-      /variants\[0\].epochs: unknown setting; a variant takes name, trainDistribution, instanceCount, instanceType, hyperparameters/,
+      /variants\[0\].epochs: unknown setting; a variant takes name, trainDistribution, instanceCount, instanceType, hyperparameters, inputMode, spot/,
     );
   });
 
@@ -251,6 +251,39 @@ describe('variants', () => {
     expect(() => resolve(variant({ instanceType: 'c5.xlarge' }))).toThrow(
       /variants\[0\].instanceType: "c5.xlarge" must be a SageMaker instance type/,
     );
+  });
+
+  it('rejects FastFile input mode because Linear Learner does not document it', () => {
+    // GIVEN / WHEN / THEN
+    expect(() => resolve(variant({ inputMode: 'FastFile' }))).toThrow(
+      /variants\[0\].inputMode: "FastFile" must be File or Pipe: Linear Learner does not document FastFile input mode/,
+    );
+  });
+
+  it('rejects an input mode other than File or Pipe', () => {
+    // GIVEN / WHEN / THEN
+    expect(() => resolve(variant({ inputMode: 'pipe' }))).toThrow(/variants\[0\].inputMode: "pipe" must be one of File, Pipe/);
+  });
+
+  it('rejects a per-variant spot that is not true or false', () => {
+    // GIVEN / WHEN / THEN
+    expect(() => resolve(variant({ spot: 'yes' }))).toThrow(/variants\[0\].spot: "yes" must be true or false/);
+  });
+
+  it('rejects a maxWaitInSeconds below maxRuntimeInSeconds when a variant trains on spot', () => {
+    // GIVEN
+    const overrides = { ...variant({ name: 'cheap', spot: true }), maxRuntimeInSeconds: 1800, maxWaitInSeconds: 1200 };
+    // WHEN / THEN
+    expect(() => resolve(overrides)).toThrow(
+      /maxWaitInSeconds: 1200 must be at least maxRuntimeInSeconds \(1800\) for spot training \(variants cheap\)/,
+    );
+  });
+
+  it('allows a maxWaitInSeconds below maxRuntimeInSeconds when no variant trains on spot', () => {
+    // GIVEN
+    const overrides = { maxRuntimeInSeconds: 1800, maxWaitInSeconds: 1200 };
+    // WHEN / THEN
+    expect(resolve(overrides).maxWaitInSeconds).toBe(1200);
   });
 
   it('rejects more variants than the history of an execution with the default polling holds', () => {
@@ -432,6 +465,8 @@ describe('resolveVariant', () => {
         num_models: '32',
         loss: 'absolute_loss',
       },
+      inputMode: 'File',
+      spot: false,
     });
   });
 
@@ -446,6 +481,8 @@ describe('resolveVariant', () => {
           instanceCount: 2,
           instanceType: 'ml.c5.4xlarge',
           hyperparameters: { epochs: 10 },
+          inputMode: 'Pipe',
+          spot: true,
         },
       ],
     });
@@ -465,6 +502,17 @@ describe('resolveVariant', () => {
         num_models: '32',
         loss: 'absolute_loss',
       },
+      inputMode: 'Pipe',
+      spot: true,
     });
+  });
+
+  it('takes the experiment input mode and spot setting for a variant without its own', () => {
+    // GIVEN
+    const settings = resolve({ inputMode: 'Pipe', spot: true });
+    // WHEN
+    const variant = resolveVariant(settings, settings.variants[0]);
+    // THEN
+    expect(variant).toMatchObject({ inputMode: 'Pipe', spot: true });
   });
 });

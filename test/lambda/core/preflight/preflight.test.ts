@@ -45,6 +45,41 @@ describe('quotaNeeds', () => {
     });
   });
 
+  it('counts a spot variant against the spot training quota of its type instead of the on-demand one', () => {
+    // GIVEN
+    const request: PreflightRequest = {
+      ...WORKSHOP,
+      variants: [
+        { name: 'replicated', instanceType: 'ml.c4.2xlarge', instanceCount: 5 },
+        { name: 'spot', instanceType: 'ml.c4.2xlarge', instanceCount: 3, spot: true },
+      ],
+    };
+    // WHEN
+    const needs = quotaNeeds(request);
+    // THEN
+    expect(amounts(needs)).toMatchObject({
+      'ml.c4.2xlarge for training job usage': 5,
+      'ml.c4.2xlarge for spot training job usage': 3,
+      'Number of instances across all training jobs': 8,
+    });
+    expect(needs.find((need) => need.quotaName === 'ml.c4.2xlarge for spot training job usage')).toEqual({
+      quotaName: 'ml.c4.2xlarge for spot training job usage',
+      amount: 3,
+      breakdown: '3 = 1 variant × 3 instances of ml.c4.2xlarge spot training at once',
+      instanceType: { type: 'ml.c4.2xlarge', usage: 'spot training', setting: 'instanceType' },
+    });
+  });
+
+  it('needs no on-demand training quota when every variant trains on spot', () => {
+    // GIVEN
+    const request: PreflightRequest = { ...WORKSHOP, variants: WORKSHOP.variants.map((variant) => ({ ...variant, spot: true })) };
+    // WHEN
+    const names = quotaNeeds(request).map((need) => need.quotaName);
+    // THEN
+    expect(names).toContain('ml.c4.2xlarge for spot training job usage');
+    expect(names).not.toContain('ml.c4.2xlarge for training job usage');
+  });
+
   it('explains each amount with its breakdown', () => {
     // GIVEN / WHEN
     const breakdowns = quotaNeeds(WORKSHOP).map((need) => need.breakdown);

@@ -7,6 +7,8 @@ export function variant(name: string, trainingTimeInSeconds: number, mse: number
     trainDistribution: name === 'sharded' ? 'ShardedByS3Key' : 'FullyReplicated',
     instanceCount: 5,
     instanceType: 'ml.c4.2xlarge',
+    inputMode: 'File',
+    spot: false,
     endpointInstanceType: 'ml.m4.xlarge',
     endpointInstanceCount: 1,
     jobName: `linear-${name}-20240501T100000`,

@@ -15,9 +15,11 @@ describe('renderMarkdown', () => {
   it('has an overview row per variant with time, MSE, MAE and cost', () => {
     // GIVEN replicated: $0.232083 training + $0.14 hosting = $0.3721
     // WHEN / THEN
-    expect(markdown).toContain('| Variant | Distribution | Training time | Test MSE | Test MAE | Est. cost | Pareto |');
-    expect(markdown).toContain('| replicated | FullyReplicated | 300 s | 1.2 | 0.6 | $0.3721 | yes |');
-    expect(markdown).toContain('| sharded | ShardedByS3Key | 120 s | 1.5 | 0.75 |');
+    expect(markdown).toContain(
+      '| Variant | Distribution | Input mode | Spot saving | Training time | Test MSE | Test MAE | Est. cost | Pareto |',
+    );
+    expect(markdown).toContain('| replicated | FullyReplicated | File | on-demand | 300 s | 1.2 | 0.6 | $0.3721 | yes |');
+    expect(markdown).toContain('| sharded | ShardedByS3Key | File | on-demand | 120 s | 1.5 | 0.75 |');
   });
 
   it('has a table per variant with its job, timings, final metrics and costs', () => {
@@ -48,6 +50,20 @@ describe('renderMarkdown', () => {
     expect(text).toContain(
       '| Training cost (est.) | n/a (300 instance-s; no price for ml.unknown in the price table; add it to pricesPerHour) |',
     );
+  });
+
+  it('shows a Pipe spot variant with its input mode and saving in percent', () => {
+    // GIVEN 400 s trained, 150 s billed: a 62.5% saving
+    const spot = variant('spot-pipe', 400, 1.3, {
+      inputMode: 'Pipe',
+      spot: true,
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {} },
+    });
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput([spot])));
+    // THEN
+    expect(text).toContain('| spot-pipe | FullyReplicated | Pipe | 62.5% | 400 s |');
+    expect(text).toContain('| Spot saving | 62.5% |');
   });
 
   it('escapes pipes in cells so the tables keep their shape', () => {

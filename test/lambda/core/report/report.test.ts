@@ -35,6 +35,47 @@ describe('buildReport', () => {
     expect(replicated.cost.totalUsd).toBeCloseTo(0.37208333, 8);
   });
 
+  it('gives a spot variant its saving as the share of training time not billed', () => {
+    // GIVEN 400 s trained, 150 s billed: 1 - 150 / 400 = 0.625
+    const spot = variant('spot', 400, 1.3, {
+      spot: true,
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {} },
+    });
+    // WHEN
+    const report = buildReport(reportInput([spot]));
+    // THEN
+    expect(report.variants[0]).toMatchObject({ spot: true, spotSaving: 0.625 });
+  });
+
+  it('prices a spot variant by its billable seconds', () => {
+    // GIVEN 5 x 150 s x $0.557/h = $0.11604166...
+    const spot = variant('spot', 400, 1.3, {
+      spot: true,
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {} },
+    });
+    // WHEN
+    const report = buildReport(reportInput([spot]));
+    // THEN
+    expect(report.variants[0].cost.training.usd).toBeCloseTo(0.11604167, 8);
+  });
+
+  it('gives an on-demand variant no spot saving', () => {
+    // GIVEN / WHEN
+    const report = buildReport(reportInput(twoVariants));
+    // THEN
+    expect(report.variants[0]).toMatchObject({ inputMode: 'File', spot: false });
+    expect(report.variants[0]).not.toHaveProperty('spotSaving');
+  });
+
+  it('gives a spot variant that trained no time a null saving rather than dividing by zero', () => {
+    // GIVEN
+    const spot = variant('spot', 0, 1.3, { spot: true });
+    // WHEN
+    const report = buildReport(reportInput([spot]));
+    // THEN
+    expect(report.variants[0].spotSaving).toBeNull();
+  });
+
   it('records the execution, the time, the prices and their source, and how the numbers are worked out', () => {
     // GIVEN / WHEN
     const report = buildReport(reportInput(twoVariants));

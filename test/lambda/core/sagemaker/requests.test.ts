@@ -163,6 +163,110 @@ describe('trainingJobRequest', () => {
   });
 });
 
+const TRAIN_PREFIX = 's3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/0123456789abcdef/';
+
+/** A channel as every request sends it: an S3 prefix of RecordIO-protobuf objects, no wrapping, no compression. */
+const channelOf = (name: 'train' | 'validation', distribution: string) => ({
+  ChannelName: name,
+  DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `${TRAIN_PREFIX}${name}/`, S3DataDistributionType: distribution } },
+  CompressionType: 'None',
+  RecordWrapperType: 'None',
+});
+
+describe('trainingJobRequest for input mode and spot', () => {
+  it('streams the channels of a Pipe variant and changes nothing else', () => {
+    // GIVEN
+    const plan = planFor({ variants: [{ name: 'piped', trainDistribution: 'ShardedByS3Key', inputMode: 'Pipe' }] });
+    const piped = plan.variants[0];
+    // WHEN
+    const request = trainingJobRequest(piped, DEPLOYMENT, CHANNELS);
+    // THEN
+    expect(request).toEqual({
+      TrainingJobName: piped.jobName,
+      AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'Pipe' },
+      RoleArn: ROLE_ARN,
+      InputDataConfig: [channelOf('train', 'ShardedByS3Key'), channelOf('validation', 'FullyReplicated')],
+      OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
+      ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
+      HyperParameters: {
+        feature_dim: '25',
+        mini_batch_size: '500',
+        predictor_type: 'regressor',
+        epochs: '2',
+        num_models: '32',
+        loss: 'absolute_loss',
+      },
+      StoppingCondition: { MaxRuntimeInSeconds: 1800 },
+      Tags: tagsFor('piped'),
+    });
+  });
+
+  it('runs a spot variant as managed spot training with a wait bound and its own checkpoint folder', () => {
+    // GIVEN
+    const plan = planFor({
+      maxRuntimeInSeconds: 1800,
+      maxWaitInSeconds: 5400,
+      variants: [{ name: 'cheap', trainDistribution: 'FullyReplicated', spot: true }],
+    });
+    const spot = plan.variants[0];
+    // WHEN
+    const request = trainingJobRequest(spot, DEPLOYMENT, CHANNELS);
+    // THEN
+    expect(request).toEqual({
+      TrainingJobName: spot.jobName,
+      AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
+      RoleArn: ROLE_ARN,
+      InputDataConfig: [channelOf('train', 'FullyReplicated'), channelOf('validation', 'FullyReplicated')],
+      OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
+      ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
+      HyperParameters: {
+        feature_dim: '25',
+        mini_batch_size: '500',
+        predictor_type: 'regressor',
+        epochs: '2',
+        num_models: '32',
+        loss: 'absolute_loss',
+      },
+      StoppingCondition: { MaxRuntimeInSeconds: 1800, MaxWaitTimeInSeconds: 5400 },
+      EnableManagedSpotTraining: true,
+      CheckpointConfig: { S3Uri: `s3://experiment-data-bucket/sagemaker/data_distribution_types/checkpoints/${spot.jobName}/` },
+      Tags: tagsFor('cheap'),
+    });
+  });
+
+  it('sends a spot request within the documented constraints of StoppingCondition and CheckpointConfig', () => {
+    // GIVEN the defaults: maxRuntimeInSeconds 1800, maxWaitInSeconds 3600
+    const plan = planFor({ spot: true });
+    // WHEN
+    const request = trainingJobRequest(plan.variants[1], DEPLOYMENT, CHANNELS);
+    // THEN MaxWaitTimeInSeconds >= MaxRuntimeInSeconds; S3Uri matches (https|s3)://([^/]+)/?(.*), at most 1024 characters
+    const { MaxRuntimeInSeconds, MaxWaitTimeInSeconds } = request.StoppingCondition!;
+    expect(MaxWaitTimeInSeconds).toBeGreaterThanOrEqual(MaxRuntimeInSeconds!);
+    expect(request.CheckpointConfig!.S3Uri).toMatch(/^(https|s3):\/\/([^/]+)\/?(.*)$/);
+    expect(request.CheckpointConfig!.S3Uri!.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('gives every spot variant its own checkpoint folder, so no job resumes from another', () => {
+    // GIVEN
+    const plan = planFor({ spot: true });
+    // WHEN
+    const uris = plan.variants.map((variant) => trainingJobRequest(variant, DEPLOYMENT, CHANNELS).CheckpointConfig!.S3Uri);
+    // THEN
+    expect(new Set(uris).size).toBe(plan.variants.length);
+  });
+
+  it('sends no spot fields for an on-demand variant', () => {
+    // GIVEN
+    const plan = planFor({ maxWaitInSeconds: 7200 });
+    // WHEN
+    const request = trainingJobRequest(plan.variants[0], DEPLOYMENT, CHANNELS);
+    // THEN
+    expect(request).not.toHaveProperty('EnableManagedSpotTraining');
+    expect(request).not.toHaveProperty('CheckpointConfig');
+    expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1800 });
+  });
+});
+
 describe('modelRequest', () => {
   it('creates the model from the job artifact, the same image and the SageMaker role', () => {
     // GIVEN

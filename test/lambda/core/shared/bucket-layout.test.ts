@@ -1,5 +1,6 @@
 import {
   channelPrefix,
+  checkpointPrefix,
   datasetPrefix,
   datasetsPrefix,
   joinKey,
@@ -30,6 +31,14 @@ describe('bucket layout', () => {
     });
     expect(outputKeysFor(dataset, 1984, 'test')).toEqual({ test: `${dataset}/test/1984.data`, testCsv: `${dataset}/test/1984.csv` });
     expect(prepareManifestKey(dataset, 1984)).toBe(`${dataset}/manifests/1984.json`);
+  });
+
+  it("puts each spot job's checkpoints in a folder of its own below the experiment prefix, where the SageMaker role writes", () => {
+    // GIVEN / WHEN
+    const folder = checkpointPrefix(PREFIX, 'linear-spot-20261128-160000-0a1b2c3d');
+    // THEN
+    expect(folder).toBe(`${PREFIX}/checkpoints/linear-spot-20261128-160000-0a1b2c3d/`);
+    expect(folder.startsWith(datasetsPrefix(PREFIX))).toBe(false);
   });
 
   it('keeps profiles, model output and reports outside the datasets, which the bucket expires', () => {
