@@ -1,7 +1,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { EndedExecutionEvent, EndedExecutionResult, cleanUpEndedExecution, parseEndedExecutionEvent } from './core/cleanup/ended-cleanup';
-import { requiredEnv } from './core/shared/environment';
+import { requiredEnv } from './core/common/environment';
 
 const sagemaker = new SageMakerClient({});
 const sfn = new SFNClient({});

@@ -2,7 +2,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { cleanUpStack } from './core/cleanup/stack-cleanup';
-import { defaultSleep } from './core/shared/backoff';
+import { defaultSleep } from './core/common/backoff';
 import { TAG_STACK } from './core/experiment/naming';
 import { stopRunningExecutions } from './core/cleanup/stop-executions';
 

@@ -1,6 +1,6 @@
 import { CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { createOnce } from './core/sagemaker/create-once';
-import { requiredEnv } from './core/shared/environment';
+import { requiredEnv } from './core/common/environment';
 import { modelRequest } from './core/sagemaker/requests';
 import type { VariantState } from './core/workflow/execution-state';
 

@@ -5,12 +5,12 @@
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { requiredEnv } from './core/shared/environment';
+import { requiredEnv } from './core/common/environment';
 import { ByteRange, csvBatches, readStartFor } from './core/evaluation/csv-batches';
 import { DEFAULT_RETRY, EvaluateEndpointResult, RetryOptions, parsePredictions, withRetries } from './core/evaluation/endpoint-scoring';
-import { requireText } from './core/shared/input-checks';
+import { requireText } from './core/common/input-checks';
 import { ScorableBatch, scoreInOrder, toMetrics } from './core/evaluation/metrics';
-import { callS3 } from './core/shared/s3-errors';
+import { callS3 } from './core/common/s3-errors';
 import type { VariantState } from './core/workflow/execution-state';
 
 const s3 = new S3Client({});

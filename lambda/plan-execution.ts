@@ -1,4 +1,4 @@
-import { requiredEnv } from './core/shared/environment';
+import { requiredEnv } from './core/common/environment';
 import { ExecutionPlan, PlanRequest, planExecution } from './core/experiment/plan';
 
 /** The workflow's first state: rejects invalid execution input before anything is created. */

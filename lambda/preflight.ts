@@ -3,7 +3,7 @@
  * needs, and fails with every problem at once (PreflightFailed) before anything is read or created.
  */
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { requiredEnv } from './core/shared/environment';
+import { requiredEnv } from './core/common/environment';
 import { PreflightFailed, PreflightRequest, PreflightResult, quotaFindings, quotaNeeds, sourceProblem } from './core/preflight/preflight';
 import { newSourceS3Client } from './core/data/source-client';
 import { readQuotas } from './core/preflight/service-quotas';

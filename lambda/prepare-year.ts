@@ -3,7 +3,7 @@
  * Event: one of the work items "Identify dataset" returns, as it is. Env: DATA_BUCKET.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { requiredEnv } from './core/shared/environment';
+import { requiredEnv } from './core/common/environment';
 import { prepareYear, PrepareYearRequest, PrepareYearResult } from './core/data/data-preparation';
 import { logProgress } from './core/data/transform/featurize-stream';
 import { S3DataStore } from './core/data/s3-streams';

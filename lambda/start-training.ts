@@ -1,6 +1,6 @@
 import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { createOnce, explainResourceLimit } from './core/sagemaker/create-once';
-import { requiredEnv } from './core/shared/environment';
+import { requiredEnv } from './core/common/environment';
 import { trainingJobRequest } from './core/sagemaker/requests';
 import { STARTED_TRAINING, TrainingStatus } from './core/sagemaker/variant-state';
 import type { VariantState } from './core/workflow/execution-state';

@@ -2,7 +2,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { CleanUpError } from './core/cleanup/cleanup-errors';
-import { requiredEnv } from './core/shared/environment';
+import { requiredEnv } from './core/common/environment';
 import { SweepResult, sweepLogLine, sweepStack } from './core/cleanup/sweep';
 
 const sagemaker = new SageMakerClient({});

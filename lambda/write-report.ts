@@ -3,8 +3,8 @@
  * returns the verdict and where the report is.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { reportKeys } from './core/shared/bucket-layout';
-import { requiredEnv } from './core/shared/environment';
+import { reportKeys } from './core/common/bucket-layout';
+import { requiredEnv } from './core/common/environment';
 import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/experiment/prices';
 import type { ExecutionCleanUpResult } from './core/cleanup/cleanup';
 import { buildReport, VariantInput } from './core/report/report';

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DeployConfig } from './config';
-import { datasetsPrefix } from '../lambda/core/shared/bucket-layout';
+import { datasetsPrefix } from '../lambda/core/common/bucket-layout';
 import { CleanUpOnDestroy } from './clean-up-on-destroy';
 import { DataBucket } from './data-bucket';
 import { EndedExecutionCleanUp } from './ended-execution-cleanup';

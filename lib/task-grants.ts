@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GDELT_BUCKET_ARN } from '../lambda/core/data/gdelt-source';
-import { reportsPrefix } from '../lambda/core/shared/bucket-layout';
+import { reportsPrefix } from '../lambda/core/common/bucket-layout';
 import { acknowledgeWildcardResources } from './nag';
 import { sagemakerArns, SageMakerResourceType } from './sagemaker-arns';
 

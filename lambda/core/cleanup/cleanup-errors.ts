@@ -1,7 +1,7 @@
 /** What the clean-up steps share: SageMaker's "not found" answers, throttling retries, the aggregated error. */
 import { ResourceKind, describeKind } from '../sagemaker/resource-kind';
-import { defaultSleep, withBackoff } from '../shared/backoff';
-import { errorParts } from '../shared/errors';
+import { defaultSleep, withBackoff } from '../common/backoff';
+import { errorParts } from '../common/errors';
 
 export interface CleanUpFailure {
   readonly kind: ResourceKind;

@@ -9,10 +9,10 @@ import {
   TrainingJobStatus,
 } from '@aws-sdk/client-sagemaker';
 import { CleanUpError, CleanUpFailure, endedJobStatus, isAlreadyGone, withThrottlingRetry } from './cleanup-errors';
-import { defaultSleep } from '../shared/backoff';
+import { defaultSleep } from '../common/backoff';
 import { VariantResources } from '../experiment/naming';
 import { ResourceKind } from '../sagemaker/resource-kind';
-import { describeError } from '../shared/errors';
+import { describeError } from '../common/errors';
 import { SETTLING_ENDPOINT_STATES } from '../sagemaker/sagemaker-discovery';
 
 /**

@@ -6,9 +6,9 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CleanUpError, CleanUpFailure, endedJobStatus, isAlreadyGone, withThrottlingRetry } from './cleanup-errors';
-import { defaultSleep } from '../shared/backoff';
+import { defaultSleep } from '../common/backoff';
 import { ResourceKind } from '../sagemaker/resource-kind';
-import { describeError, errorParts } from '../shared/errors';
+import { describeError, errorParts } from '../common/errors';
 import { TAG_EXECUTION, startStamp } from '../experiment/naming';
 import { ExecutionStatus, PlannedRemoval, executionStatusOf, isStillRunning, planRemovals } from './removal-policy';
 import { FoundResource, findResources, isAlreadyEnding, isRefusedWhileSettling, sendRemoval } from '../sagemaker/sagemaker-discovery';

@@ -1,8 +1,8 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CleanUpError, CleanUpFailure, endedJobStatus, isAlreadyGone, withThrottlingRetry } from './cleanup-errors';
-import { defaultSleep } from '../shared/backoff';
+import { defaultSleep } from '../common/backoff';
 import { ResourceKind } from '../sagemaker/resource-kind';
-import { describeError } from '../shared/errors';
+import { describeError } from '../common/errors';
 import { NAME_PREFIX, TAG_STACK } from '../experiment/naming';
 import {
   FoundResource,

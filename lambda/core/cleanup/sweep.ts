@@ -7,7 +7,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CleanUpFailure, withThrottlingRetry } from './cleanup-errors';
-import { defaultSleep } from '../shared/backoff';
+import { defaultSleep } from '../common/backoff';
 import { NamedResource, RemovalOutcome, applyRemovals, isExecutionOf, lookUpExecution } from './ended-cleanup';
 import { NAME_PREFIX, TAG_EXECUTION, TAG_STACK } from '../experiment/naming';
 import { ExecutionStatus, isStillRunning, planRemovals } from './removal-policy';

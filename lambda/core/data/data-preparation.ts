@@ -3,7 +3,7 @@
  * the bytes live: the Lambda handlers pass S3 implementations, the local tool passes file-system ones.
  */
 import type { Writable } from 'node:stream';
-import { OutputKeys, outputKeysFor, prepareManifestKey, profileManifestKey } from '../shared/bucket-layout';
+import { OutputKeys, outputKeysFor, prepareManifestKey, profileManifestKey } from '../common/bucket-layout';
 import {
   isPrepareManifestCurrent,
   isProfileManifestCurrent,

@@ -5,7 +5,7 @@
  * can never write into it: a training job's channel prefixes hold exactly the years of its own settings.
  */
 import { createHash } from 'node:crypto';
-import { channelPrefix, datasetPrefix, outputKeysFor } from '../shared/bucket-layout';
+import { channelPrefix, datasetPrefix, outputKeysFor } from '../common/bucket-layout';
 import type { SourceIdentity, SourceRef } from './data-manifest';
 import type { PrepareYearRequest, SourceReader } from './data-preparation';
 import type { DatasetKind } from './transform/featurize-stream';

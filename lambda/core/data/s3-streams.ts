@@ -6,7 +6,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { Upload } from '@aws-sdk/lib-storage';
 import { PassThrough } from 'node:stream';
 import type { DataStore, OutputObject, StoredObject } from './data-preparation';
-import { callS3, isNotFound, s3RequestError } from '../shared/s3-errors';
+import { callS3, isNotFound, s3RequestError } from '../common/s3-errors';
 
 /** lib-storage's minimum is 5 MiB; 8 MiB keeps part count low (10,000 parts = 80 GB) and memory small. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;

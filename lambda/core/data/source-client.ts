@@ -6,7 +6,7 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s
 import { Readable } from 'node:stream';
 import type { SourceIdentity, SourceRef } from './data-manifest';
 import type { SourceReader } from './data-preparation';
-import { callS3, StatusMeanings } from '../shared/s3-errors';
+import { callS3, StatusMeanings } from '../common/s3-errors';
 
 /** The GDELT bucket is in us-east-1; following redirects also lets a source bucket elsewhere work. */
 export function newSourceS3Client(): S3Client {

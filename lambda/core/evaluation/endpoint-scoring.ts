@@ -2,7 +2,7 @@
  * Scoring a test set on an endpoint, apart from the AWS calls: the result shape, retries with backoff for transient
  * failures, reading the endpoint's JSON answer, and combining the parts of a split evaluation.
  */
-import { BackoffOptions, defaultSleep, withBackoff } from '../shared/backoff';
+import { BackoffOptions, defaultSleep, withBackoff } from '../common/backoff';
 import { combineSums, ErrorMetrics, ScorableBatch, toMetrics } from './metrics';
 
 export interface EvaluateEndpointResult {

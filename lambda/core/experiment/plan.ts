@@ -7,7 +7,7 @@ import type { VariantResources } from './naming';
 import type { IdentifyDatasetRequest } from '../data/dataset';
 import type { ProfileEventCodesRequest } from '../data/data-preparation';
 import { GDELT_BUCKET, gdeltKey } from '../data/gdelt-source';
-import { reportPrefix } from '../shared/bucket-layout';
+import { reportPrefix } from '../common/bucket-layout';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
 import { ExperimentSettings, ResolvedVariant, experimentVariants, resolveSettings, resolveVariant, SettingsError } from './settings';
 import { pollBounds } from './execution-limits';

@@ -3,7 +3,7 @@
  * value, GetServiceQuota the value applied to this account where there is one.
  */
 import { GetServiceQuotaCommand, ListAWSDefaultServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { BackoffOptions, defaultSleep, withBackoff } from '../shared/backoff';
+import { BackoffOptions, defaultSleep, withBackoff } from '../common/backoff';
 import { QuotaReading, QuotaValue, SERVICE_CODE } from './preflight';
 
 // Service Quotas answers TooManyRequestsException; the SDK retries it a few times, this keeps trying a little longer.

@@ -4,7 +4,7 @@
  */
 import type { VariantSummary } from '../workflow/execution-state';
 import { CostEstimate, HostingCostEstimate, hostingCost, trainingCost, validatePrices } from './cost';
-import { requireText } from '../shared/input-checks';
+import { requireText } from '../common/input-checks';
 
 /** What the report reads of each variant's summary. */
 export type VariantInput = Pick<

@@ -13,7 +13,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { DatasetLocation } from '../data/dataset';
 import type { VariantPlan } from '../experiment/plan';
-import { checkpointPrefix, modelOutputPrefix } from '../shared/bucket-layout';
+import { checkpointPrefix, modelOutputPrefix } from '../common/bucket-layout';
 
 /** What the deployment gives every handler through its environment. */
 export interface Deployment {

@@ -17,7 +17,7 @@ import {
   TrainingJobStatus,
 } from '@aws-sdk/client-sagemaker';
 import { ResourceKind, describeKind } from './resource-kind';
-import { errorParts } from '../shared/errors';
+import { errorParts } from '../common/errors';
 
 export interface FoundResource {
   readonly kind: ResourceKind;

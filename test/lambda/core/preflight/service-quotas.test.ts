@@ -5,7 +5,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-service-quotas';
 import { AwsClientStub } from 'aws-sdk-client-mock';
-import { BackoffOptions } from '../../../../lambda/core/shared/backoff';
+import { BackoffOptions } from '../../../../lambda/core/common/backoff';
 import { readQuotas } from '../../../../lambda/core/preflight/service-quotas';
 import { fakeServiceQuotas } from '../../../helpers/fake-service-quotas';
 

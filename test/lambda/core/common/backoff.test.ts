@@ -1,4 +1,4 @@
-import { withBackoff } from '../../../../lambda/core/shared/backoff';
+import { withBackoff } from '../../../../lambda/core/common/backoff';
 
 const throttled = (): Error => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 const isThrottled = (error: unknown): boolean => (error as Error).name === 'ThrottlingException';

@@ -1,4 +1,4 @@
-import { callS3, s3RequestError } from '../../../../lambda/core/shared/s3-errors';
+import { callS3, s3RequestError } from '../../../../lambda/core/common/s3-errors';
 
 const REQUEST = { step: 'Prepare year', operation: 'GetObject', bucket: 'data-bucket', key: 'datasets/abc/train/1979.data' };
 const sdkError = (name: string, message: string, status?: number): Error =>

@@ -11,7 +11,7 @@ import {
   reportKeys,
   reportPrefix,
   reportsPrefix,
-} from '../../../../lambda/core/shared/bucket-layout';
+} from '../../../../lambda/core/common/bucket-layout';
 
 const PREFIX = 'sagemaker/data_distribution_types';
 
