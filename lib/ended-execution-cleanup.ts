@@ -1,14 +1,14 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from './nag';
 import { TaskFunction } from './task-function';
+import { TracedStateMachine } from './traced-state-machine';
 import { WorkflowTasks } from './workflow-tasks';
 
 export interface EndedExecutionCleanUpProps {
@@ -145,31 +145,12 @@ export class EndedExecutionCleanUp extends Construct {
           .otherwise(new sfn.Succeed(this, 'Execution cleaned up')),
       );
 
-    const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+    return new TracedStateMachine(this, 'StateMachine', {
+      definition,
       timeout: Duration.hours(2),
-      tracingEnabled: true,
-      logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', {
-          retention: logs.RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: sfn.LogLevel.ALL,
-      },
       comment: 'Cleans up after an execution of the experiment ends ABORTED, TIMED_OUT or FAILED',
+      invokes: [cleanUp],
     });
-    acknowledgeWildcardResources(
-      stateMachine,
-      [`${cleanUp.functionArn}:*`],
-      'Step Functions grants lambda:InvokeFunction on the clean-up function and its versions.',
-    );
-    acknowledgeWildcardResources(
-      stateMachine,
-      ['*'],
-      'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.',
-    );
-    return stateMachine;
   }
 
   /** Stop, delete and read tags only on `linear-*`, list everywhere, and read only the workflow's executions. */

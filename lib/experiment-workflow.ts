@@ -1,6 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -11,7 +10,7 @@ import type { PreflightRequest } from '../lambda/core/preflight/preflight';
 import { ExecutionState, Fields, fieldPath, VariantState, VariantSummary } from '../lambda/core/workflow/execution-state';
 import type { IdentifyDatasetEvent } from '../lambda/identify-dataset';
 import type { WriteReportEvent } from '../lambda/write-report';
-import { acknowledgeWildcardResources } from './nag';
+import { TracedStateMachine } from './traced-state-machine';
 import { WorkflowTasks } from './workflow-tasks';
 
 export interface ExperimentWorkflowProps {
@@ -112,30 +111,12 @@ export class ExperimentWorkflow extends Construct {
     const failed = this.readableCause('', this.cleanUpAfterFailure(experimentFailed));
     for (const stage of stages) stage.addCatch(failed, { resultPath: state('error') });
 
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+    this.stateMachine = new TracedStateMachine(this, 'StateMachine', {
+      definition,
       timeout: props.timeout ?? Duration.hours(12),
-      tracingEnabled: true,
-      logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', {
-          retention: logs.RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: sfn.LogLevel.ALL,
-      },
       comment: 'SageMaker Linear Learner on GDELT: FullyReplicated vs ShardedByS3Key',
+      invokes: this.fns.all,
     });
-    acknowledgeWildcardResources(
-      this.stateMachine,
-      this.fns.all.map((fn) => `${fn.functionArn}:*`),
-      'Step Functions grants lambda:InvokeFunction on each task function and its versions.',
-    );
-    acknowledgeWildcardResources(
-      this.stateMachine,
-      ['*'],
-      'X-Ray tracing and CloudWatch Logs delivery actions have no resource-level permissions.',
-    );
   }
 
   /** Quotas and source objects, checked before any data is read or any SageMaker resource created. */

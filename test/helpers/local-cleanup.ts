@@ -1,7 +1,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { CLEAN_UP_AFTER_END_TASKS } from '../../lib/task-declarations';
 import { stateMachineDefinition } from './definition';
-import { EventLog, taskHandler } from './local-workflow';
+import { finish, taskHandler } from './local-workflow';
 import { synthTemplate } from './stack';
 
 /** The experiment's state machine as the ARNs in local runs name it (see executionArn in local-workflow.ts). */
@@ -62,27 +62,12 @@ export async function runCleanUpAfterEnd(event: unknown, handler: Handler = task
       retryIntervalOverrides: { [CLEAN_UP_STATE]: 0 },
     },
   });
-  const events: EventLog[] = [];
-  const collecting = (async () => {
-    for await (const logged of execution.eventLogs) events.push(logged);
-  })();
-  let output: Record<string, unknown> | undefined;
-  let error: { name: string; message: string } | undefined;
   const logLines: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void logLines.push(String(line)));
   try {
-    output = (await execution.result) as Record<string, unknown>;
-  } catch (caught) {
-    const cause = (caught as Error).cause as Error | undefined;
-    error = { name: cause?.name ?? (caught as Error).name, message: cause?.message ?? (caught as Error).message };
+    const { output, error, statesEntered } = await finish(execution);
+    return { output, error, statesEntered, logLines };
   } finally {
-    await collecting;
     log.mockRestore();
   }
-  return {
-    output,
-    error,
-    logLines,
-    statesEntered: events.flatMap((logged) => (logged.type === 'StateEntered' ? [logged.state.name] : [])),
-  };
 }

@@ -84,6 +84,14 @@ async function runDefinition(
     },
     context: { Execution: { Id: executionArn(executionName), Name: executionName } } as never,
   });
+  return finish(execution, stopWhen);
+}
+
+/**
+ * Waits for a local execution to end, collecting its events; `stopWhen` aborts it at the first event it accepts.
+ * Its output, or the error it failed with (the cause Step Functions reports, not the local runner's wrapper).
+ */
+export async function finish(execution: ReturnType<StateMachine['run']>, stopWhen?: (event: EventLog) => boolean): Promise<WorkflowRun> {
   const events: EventLog[] = [];
   const collecting = (async () => {
     let stopped = false;
