@@ -9,24 +9,10 @@ import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/preflight';
 import type { PreflightRequest } from '../../lambda/core/preflight/preflight';
 import { FakeQuota, QUOTA_CODES, SUFFICIENT_QUOTAS, fakeServiceQuotas } from '../helpers/fake-service-quotas';
+import { preflightYear, workshopPreflight } from './preflight-fixture';
 
-const year = (value: number, kind: 'train' | 'test' = 'train') => ({
-  source: { bucket: 'gdelt-open-data', key: `events/${value}.csv` },
-  year: value,
-  kind,
-});
-
-const REQUEST: PreflightRequest = {
-  enabled: true,
-  instanceType: 'ml.c4.2xlarge',
-  variants: [
-    { name: 'replicated', instanceType: 'ml.c4.2xlarge', instanceCount: 5 },
-    { name: 'sharded', instanceType: 'ml.c4.2xlarge', instanceCount: 5 },
-  ],
-  endpointInstanceType: 'ml.m4.xlarge',
-  endpointInstanceCount: 1,
-  years: [year(1979), year(1980), year(1984, 'test')],
-};
+const year = preflightYear;
+const REQUEST: PreflightRequest = workshopPreflight([year(1979), year(1980), year(1984, 'test')]);
 
 const NEEDED = [
   'ml.c4.2xlarge for training job usage',

@@ -8,25 +8,10 @@ import {
   quotaNeeds,
   sourceProblem,
 } from '../../../../lambda/core/preflight/preflight';
+import { preflightYear, workshopPreflight } from '../../preflight-fixture';
 
-const year = (value: number, kind: 'train' | 'test' = 'train') => ({
-  source: { bucket: 'gdelt-open-data', key: `events/${value}.csv` },
-  year: value,
-  kind,
-});
-
-/** The workshop's execution: two 5-instance ml.c4.2xlarge jobs, then two 1-instance ml.m4.xlarge endpoints. */
-const WORKSHOP: PreflightRequest = {
-  enabled: true,
-  instanceType: 'ml.c4.2xlarge',
-  variants: [
-    { name: 'replicated', instanceType: 'ml.c4.2xlarge', instanceCount: 5 },
-    { name: 'sharded', instanceType: 'ml.c4.2xlarge', instanceCount: 5 },
-  ],
-  endpointInstanceType: 'ml.m4.xlarge',
-  endpointInstanceCount: 1,
-  years: [year(1979), year(1984, 'test')],
-};
+const year = preflightYear;
+const WORKSHOP: PreflightRequest = workshopPreflight([year(1979), year(1984, 'test')]);
 
 const amounts = (needs: QuotaNeed[]): Record<string, number> => Object.fromEntries(needs.map((need) => [need.quotaName, need.amount]));
 

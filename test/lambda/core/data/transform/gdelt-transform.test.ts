@@ -7,33 +7,11 @@ import {
   transformLine,
 } from '../../../../../lambda/core/data/transform/gdelt-transform';
 import { scanTsvText } from '../../../../../lambda/core/data/transform/tsv-scanner';
+import { FIXTURE_CODES } from '../../../s3-test-helpers';
 import { FIXTURE_PATH, referenceTopCodes, referenceTransform } from './gdelt-reference';
 
 const fixture = readFileSync(FIXTURE_PATH, 'utf8');
 const fixtureLines = fixture.split('\n');
-/** The 20 codes of the fixture, worked out by hand: ranks 1-19 clear, then 090 and 111 tie at 7 rows: 090 wins. */
-const FIXTURE_CODES = [
-  '010',
-  '012',
-  '013',
-  '020',
-  '030',
-  '036',
-  '040',
-  '042',
-  '043',
-  '046',
-  '051',
-  '084',
-  '090',
-  '110',
-  '112',
-  '120',
-  '130',
-  '173',
-  '190',
-  '193',
-];
 
 function oneHot(code: string): number[] {
   return FIXTURE_CODES.map((candidate) => (candidate === code ? 1 : 0));
