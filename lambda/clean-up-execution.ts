@@ -13,7 +13,7 @@ export interface CleanUpExecutionEvent {
 }
 
 /**
- * Runs after evaluation on success (before the report), and after any failure: removes what the execution created
+ * Runs after a failure that ends the run: removes what the execution created
  * unless asked to keep it. Endpoints still being created are returned as pending, for another pass once they settle.
  */
 export const handler = async (event: CleanUpExecutionEvent): Promise<ExecutionCleanUpResult & { attempt: number }> => ({

@@ -4,10 +4,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { CleanUpExecutionEvent } from '../lambda/clean-up-execution';
+import type { EvaluateEndpointEvent } from '../lambda/evaluate-endpoint';
+import type { FinishVariantEvent } from '../lambda/finish-variant';
+import { MAX_CLEAN_UP_ATTEMPTS } from '../lambda/core/cleanup/finish-variant';
 import type { ExperimentSettings } from '../lambda/core/experiment/settings';
 import type { PlanRequest } from '../lambda/core/experiment/plan';
 import type { PreflightRequest } from '../lambda/core/preflight/preflight';
-import { ExecutionState, Fields, fieldPath, VariantState, VariantSummary } from '../lambda/core/workflow/execution-state';
+import { ExecutionState, Fields, fieldPath, SucceededVariantSummary, VariantState } from '../lambda/core/workflow/execution-state';
 import type { IdentifyDatasetEvent } from '../lambda/identify-dataset';
 import type { WriteReportEvent } from '../lambda/write-report';
 import { TracedStateMachine } from './traced-state-machine';
@@ -32,9 +35,6 @@ const branch = fieldPath<VariantState>();
 /** A task's payload, built field by field from the state: the compiler checks it against what the handler takes. */
 const payload = <T>(fields: Fields<T>): sfn.TaskInput => sfn.TaskInput.fromObject(fields);
 
-/** Endpoint creation takes minutes; half an hour of one-minute retries covers it with a margin. */
-const MAX_CLEAN_UP_ATTEMPTS = 30;
-
 /**
  * What Step Functions reports when a task function dies rather than throws: Lambda.Unknown for a crash or running out
  * of memory (and for timeouts, in older reports), Sandbox.Timedout for a function that hit its timeout.
@@ -46,8 +46,9 @@ const MAX_YEARS_IN_PARALLEL = 6;
 
 /**
  * The experiment as a state machine, top to bottom:
- * plan -> preflight -> profile event codes -> identify the dataset -> prepare its years -> (per variant, in parallel)
- * train -> host -> evaluate each endpoint -> clean up -> report.
+ * plan -> preflight -> profile event codes -> identify the dataset -> prepare its years -> (per variant, up to
+ * `maxParallelVariants` at once) train -> host -> evaluate -> delete the endpoint -> clean up -> report.
+ * A failed variant ends its own pipeline (`onVariantFailure: continue`) or the run (`stop`).
  * Every SageMaker wait is a Wait -> Describe -> Choice loop; the describe task decides, with a bound, whether to wait,
  * go on or fail, and no Lambda ever waits. Any failure after the preflight cleans up what the execution created, then
  * fails with the original cause. The methods below follow the run: the stages in order, then the failure paths.
@@ -76,19 +77,16 @@ export class ExperimentWorkflow extends Construct {
     });
 
     const preflight = this.preflight();
-    const stages = [
-      this.profileEventCodes(),
-      this.identifyDataset(),
-      this.prepareYears(),
-      this.trainAndHostEachVariant(),
-      this.evaluateEndpoints(),
-      this.cleanUp(),
-      this.writeReport(),
-    ];
-    const definition = [plan, preflight, ...stages, this.output(), new sfn.Succeed(this, 'Experiment done')].reduce<sfn.Chain>(
-      (chain, next) => chain.next(next),
-      sfn.Chain.start(start),
-    );
+    const stages = [this.profileEventCodes(), this.identifyDataset(), this.prepareYears(), this.runEachVariant(), this.writeReport()];
+    // With `onVariantFailure: continue` the report lists a failed variant beside the others; the execution then fails,
+    // so the console shows it, after the report is written.
+    const outcome = new sfn.Choice(this, 'Any variant failed?')
+      .when(
+        sfn.Condition.isPresent(state('report.failure')),
+        new sfn.Fail(this, 'Variants failed', { errorPath: state('report.failure.error'), causePath: state('report.failure.cause') }),
+      )
+      .otherwise(this.output().next(new sfn.Succeed(this, 'Experiment done')));
+    const definition = [plan, preflight, ...stages, outcome].reduce<sfn.Chain>((chain, next) => chain.next(next), sfn.Chain.start(start));
 
     // Invalid input fails in the plan, before anything exists to clean up.
     plan.addCatch(
@@ -130,6 +128,7 @@ export class ExperimentWorkflow extends Construct {
         endpointInstanceCount: numberAt(state('settings.endpointInstanceCount')),
         years: objectAt(state('data.dataset.years')),
         maxParallelVariants: numberAt(state('settings.maxParallelVariants')),
+        keepEndpoints: objectAt(state('settings.keepEndpoints')),
       }),
       resultPath: state('preflight'),
     });
@@ -164,9 +163,12 @@ export class ExperimentWorkflow extends Construct {
     return years.itemProcessor(this.invoke('Prepare year', this.fns.prepareYear, {}));
   }
 
-  /** Up to `maxParallelVariants` variants at once, each in its own branch that ends with the variant's summary. */
-  private trainAndHostEachVariant(): sfn.Map {
-    const variants = new sfn.Map(this, 'Train and host each variant', {
+  /**
+   * Up to `maxParallelVariants` variants at once, each a pipeline of its own that ends with the variant's summary:
+   * evaluated, or failed.
+   */
+  private runEachVariant(): sfn.Map {
+    const variants = new sfn.Map(this, 'Run each variant', {
       itemsPath: state('variants'),
       // A path, not a number: an execution's input may change the setting.
       maxConcurrencyPath: state('settings.maxParallelVariants'),
@@ -176,32 +178,61 @@ export class ExperimentWorkflow extends Construct {
       } satisfies Fields<VariantState>,
       resultPath: state('results'),
     });
-    return variants.itemProcessor(this.trainThenHost());
+    return variants.itemProcessor(this.variantPipeline());
   }
 
-  /** One variant: start the training job, poll it, then create model, endpoint config and endpoint, and poll that. */
-  private trainThenHost(): sfn.IChainable {
+  /**
+   * One variant: train, host, score, delete its endpoint. The endpoint lives only for its own evaluation, not until
+   * the slowest variant is done. Any failure goes to `variantFailed`: the variant's resources are removed and the
+   * branch ends with the failure in its summary, or, with `onVariantFailure: stop`, the whole run fails.
+   */
+  private variantPipeline(): sfn.IChainable {
     const fns = this.fns;
-    const startTraining = this.invoke('Start training job', fns.startTraining, { resultPath: branch('training') });
+    const failed = this.variantFailed();
+    const caught = <T extends tasks.LambdaInvoke>(task: T): T => task.addCatch(failed, { resultPath: branch('failure') }) as T;
+    /** A job or endpoint SageMaker reports failed: its error and cause, where a Catch would put them. */
+    const recordFailure = (id: string, answer: 'training' | 'endpoint'): sfn.Pass =>
+      new sfn.Pass(this, id, {
+        parameters: { Error: stringAt(branch(`${answer}.error`)), Cause: stringAt(branch(`${answer}.cause`)) },
+        resultPath: branch('failure'),
+      });
+
+    const startTraining = caught(this.invoke('Start training job', fns.startTraining, { resultPath: branch('training') }));
     const waitForTraining = new sfn.Wait(this, 'Wait for training', {
       time: sfn.WaitTime.secondsPath(branch('variant.trainingPollSeconds')),
     });
-    const describeTraining = this.invoke('Describe training job', fns.describeTraining, { resultPath: branch('training') });
+    const describeTraining = caught(this.invoke('Describe training job', fns.describeTraining, { resultPath: branch('training') }));
     const waitForEndpoint = new sfn.Wait(this, 'Wait for endpoint', {
       time: sfn.WaitTime.secondsPath(branch('variant.endpointPollSeconds')),
     });
-    const describeEndpoint = this.invoke('Describe endpoint', fns.describeEndpoint, { resultPath: branch('endpoint') });
+    const describeEndpoint = caught(this.invoke('Describe endpoint', fns.describeEndpoint, { resultPath: branch('endpoint') }));
+    const evaluate = caught(
+      this.invoke('Evaluate endpoint', fns.evaluateEndpoint, {
+        payload: payload<EvaluateEndpointEvent>({ variant: objectAt(branch('variant')), dataset: objectAt(branch('dataset')) }),
+        resultPath: branch('summary.evaluation'),
+      }),
+    );
+    const deleteEndpoint = caught(
+      this.invoke('Delete variant endpoint', fns.finishVariant, {
+        payload: payload<FinishVariantEvent>({ variant: objectAt(branch('variant')), summary: objectAt(branch('summary')) }),
+        resultPath: branch('finish'),
+        outputPath: branch('finish.summary'),
+      }),
+    );
 
-    const host = this.invoke('Create model', fns.createModel, { resultPath: sfn.JsonPath.DISCARD })
-      .next(this.invoke('Create endpoint config', fns.createEndpointConfig, { resultPath: sfn.JsonPath.DISCARD }))
-      .next(this.invoke('Create endpoint', fns.createEndpoint, { resultPath: branch('endpoint') }))
+    const host = caught(this.invoke('Create model', fns.createModel, { resultPath: sfn.JsonPath.DISCARD }))
+      .next(caught(this.invoke('Create endpoint config', fns.createEndpointConfig, { resultPath: sfn.JsonPath.DISCARD })))
+      .next(caught(this.invoke('Create endpoint', fns.createEndpoint, { resultPath: branch('endpoint') })))
       .next(waitForEndpoint)
       .next(describeEndpoint)
       .next(
         new sfn.Choice(this, 'Endpoint in service?')
-          .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'continue'), this.summarizeVariant())
+          .when(
+            sfn.Condition.stringEquals(branch('endpoint.next'), 'continue'),
+            this.summarizeVariant().next(evaluate).next(deleteEndpoint),
+          )
           .when(sfn.Condition.stringEquals(branch('endpoint.next'), 'wait'), waitForEndpoint)
-          .otherwise(new sfn.Fail(this, 'Endpoint failed', { errorPath: branch('endpoint.error'), causePath: branch('endpoint.cause') })),
+          .otherwise(recordFailure('Endpoint failed', 'endpoint').next(failed)),
       );
 
     return startTraining
@@ -211,13 +242,44 @@ export class ExperimentWorkflow extends Construct {
         new sfn.Choice(this, 'Training done?')
           .when(sfn.Condition.stringEquals(branch('training.next'), 'continue'), host)
           .when(sfn.Condition.stringEquals(branch('training.next'), 'wait'), waitForTraining)
-          .otherwise(new sfn.Fail(this, 'Training failed', { errorPath: branch('training.error'), causePath: branch('training.cause') })),
+          .otherwise(recordFailure('Training failed', 'training').next(failed)),
       );
   }
 
-  /** What the execution output and the report list per variant. */
+  /**
+   * A variant failed. `stop` fails the branch, and so the run, whose failure path cleans up every variant as before.
+   * `continue` removes this variant's resources (retrying endpoints still being created), and ends the branch with
+   * the failure in its summary, so the other variants go on and the report lists this one.
+   */
+  private variantFailed(): sfn.Choice {
+    const cleanUp = this.invoke('Clean up failed variant', this.fns.finishVariant, {
+      payload: payload<FinishVariantEvent>({
+        variant: objectAt(branch('variant')),
+        failure: objectAt(branch('failure')),
+        attempt: numberAt(branch('finish.attempt')),
+      }),
+      resultPath: branch('finish'),
+    });
+    const waitToSettle = new sfn.Wait(this, 'Wait for variant endpoint to settle', { time: sfn.WaitTime.duration(Duration.seconds(60)) });
+    return new sfn.Choice(this, 'Stop on variant failure?')
+      .when(
+        sfn.Condition.stringEquals(branch('variant.onVariantFailure'), 'stop'),
+        new sfn.Fail(this, 'Variant failed', { errorPath: branch('failure.Error'), causePath: branch('failure.Cause') }),
+      )
+      .otherwise(
+        new sfn.Pass(this, 'Start variant clean-up', { result: sfn.Result.fromObject({ attempt: 0 }), resultPath: branch('finish') })
+          .next(cleanUp)
+          .next(
+            new sfn.Choice(this, 'Variant endpoint settled?')
+              .when(sfn.Condition.stringEquals(branch('finish.next'), 'wait'), waitToSettle.next(cleanUp))
+              .otherwise(new sfn.Pass(this, 'Variant failure recorded', { outputPath: branch('finish.summary') })),
+          ),
+      );
+  }
+
+  /** What the execution output and the report list per variant, before its evaluation and the endpoint's deletion. */
   private summarizeVariant(): sfn.Pass {
-    const summary: Fields<VariantSummary> = {
+    const summary: Fields<SucceededVariantSummary> = {
       name: stringAt(branch('variant.name')),
       trainDistribution: stringAt(branch('variant.trainDistribution')),
       instanceCount: numberAt(branch('variant.instanceCount')),
@@ -231,6 +293,7 @@ export class ExperimentWorkflow extends Construct {
       modelName: stringAt(branch('variant.modelName')),
       endpointConfigName: stringAt(branch('variant.endpointConfigName')),
       endpointName: stringAt(branch('variant.endpointName')),
+      status: 'succeeded',
       training: {
         status: stringAt(branch('training.status')),
         trainingTimeInSeconds: numberAt(branch('training.trainingTimeInSeconds')),
@@ -242,29 +305,6 @@ export class ExperimentWorkflow extends Construct {
     return new sfn.Pass(this, 'Summarize variant', { parameters: summary, resultPath: branch('summary') });
   }
 
-  /** After every endpoint is in service: score the test year on each, in parallel; each branch ends with its summary. */
-  private evaluateEndpoints(): sfn.Map {
-    const evaluate = new sfn.Map(this, 'Evaluate each endpoint', { itemsPath: state('results'), resultPath: state('evaluated') });
-    return evaluate.itemProcessor(
-      this.invoke('Evaluate endpoint', this.fns.evaluateEndpoint, {
-        resultPath: branch('summary.evaluation'),
-        outputPath: branch('summary'),
-      }),
-    );
-  }
-
-  /** Deletes the endpoints (and configs, and models) unless the settings keep them. */
-  private cleanUp(): tasks.LambdaInvoke {
-    return this.invoke('Clean up', this.fns.cleanUpExecution, {
-      payload: payload<CleanUpExecutionEvent>({
-        resources: objectAt(state('resources')),
-        keepEndpoints: objectAt(state('settings.keepEndpoints')),
-        keepModels: objectAt(state('settings.keepModels')),
-      }),
-      resultPath: state('cleanup'),
-    });
-  }
-
   /** report.json, report.md and report.svg under the execution's report prefix. */
   private writeReport(): tasks.LambdaInvoke {
     return this.invoke('Write report', this.fns.writeReport, {
@@ -272,8 +312,7 @@ export class ExperimentWorkflow extends Construct {
         executionName: stringAt(state('execution.name')),
         reportPrefix: stringAt(state('reportPrefix')),
         pricesPerHour: objectAt(state('settings.pricesPerHour')),
-        variants: objectAt(state('evaluated')),
-        cleanup: objectAt(state('cleanup')),
+        variants: objectAt(state('results')),
         data: objectAt(state('prepared')),
         warnings: objectAt(state('preflight.warnings')),
       }),
@@ -287,8 +326,7 @@ export class ExperimentWorkflow extends Construct {
       parameters: {
         execution: stringAt(state('execution.name')),
         report: objectAt(state('report')),
-        variants: objectAt(state('evaluated')),
-        cleanup: objectAt(state('cleanup')),
+        variants: objectAt(state('results')),
         dataset: stringAt(state('dataset.prefix')),
         data: objectAt(state('prepared.years')),
         warnings: objectAt(state('preflight.warnings')),

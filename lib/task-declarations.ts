@@ -33,6 +33,16 @@ const DATA_PREPARATION: TaskDeclaration['sizing'] = {
 // Create calls carry tags (AddTags) and check, on a retry, that an existing resource is this execution's (ListTags).
 const CREATE_WITH_TAGS = ['sagemaker:AddTags', 'sagemaker:ListTags'];
 
+/** Stop a variant's job and delete its endpoint, config and model: a variant's own end and the execution's clean-up. */
+const removeVariantResources = (grants: TaskGrants): void => {
+  grants
+    .sagemaker(
+      ['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DeleteModel'],
+      ['endpoint', 'endpoint-config', 'model'],
+    )
+    .sagemaker(['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], ['training-job']);
+};
+
 /** The experiment workflow's task functions, in the order the workflow first runs them. */
 export const WORKFLOW_TASKS = {
   planExecution: {
@@ -111,18 +121,19 @@ export const WORKFLOW_TASKS = {
     sizing: { memorySize: 512, timeout: Duration.minutes(15) },
     grant: (grants) => grants.readTestData().sagemaker(['sagemaker:InvokeEndpoint'], ['endpoint']),
   },
+  finishVariant: {
+    handler: 'finish-variant',
+    description: "Deletes one variant's endpoint after its evaluation, or cleans up a failed variant, and returns its summary",
+    stateNames: ['Delete variant endpoint', 'Clean up failed variant'],
+    sizing: { timeout: Duration.minutes(5) },
+    grant: removeVariantResources,
+  },
   cleanUpExecution: {
     handler: 'clean-up-execution',
     description: "Deletes an execution's endpoints, configs and models and stops its training jobs",
-    stateNames: ['Clean up', 'Clean up after failure'],
+    stateNames: ['Clean up after failure'],
     sizing: { timeout: Duration.minutes(5) },
-    grant: (grants) =>
-      grants
-        .sagemaker(
-          ['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DeleteModel'],
-          ['endpoint', 'endpoint-config', 'model'],
-        )
-        .sagemaker(['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], ['training-job']),
+    grant: removeVariantResources,
   },
   writeReport: {
     handler: 'write-report',

@@ -1,7 +1,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { CLEAN_UP_AFTER_END_TASKS } from '../../lib/task-declarations';
 import { stateMachineDefinition } from './definition';
-import { finish, taskHandler } from './local-workflow';
+import { finish, taskHandler, waitStates } from './local-workflow';
 import { synthTemplate } from './stack';
 
 /** The experiment's state machine as the ARNs in local runs name it (see executionArn in local-workflow.ts). */
@@ -58,7 +58,7 @@ export async function runCleanUpAfterEnd(event: unknown, handler: Handler = task
   const execution = machine.run(event as never, {
     overrides: {
       taskResourceLocalHandlers: { [CLEAN_UP_STATE]: (payload: unknown) => handler(payload as never) as never },
-      waitTimeOverrides: { 'Let running tasks finish': 0, 'Wait for endpoints to settle': 0 },
+      waitTimeOverrides: Object.fromEntries(waitStates(definition).map((state) => [state, 0])),
       retryIntervalOverrides: { [CLEAN_UP_STATE]: 0 },
     },
   });

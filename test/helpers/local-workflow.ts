@@ -38,6 +38,21 @@ export interface WorkflowRun {
 
 let definition: Record<string, unknown> | undefined;
 
+interface StatesNode {
+  readonly States?: Record<
+    string,
+    { readonly Type: string; readonly ItemProcessor?: StatesNode; readonly Iterator?: StatesNode; readonly Branches?: StatesNode[] }
+  >;
+}
+
+/** Every Wait state's name, in Map and Parallel branches too: a new Wait needs no line here to run without waiting. */
+export function waitStates(node: StatesNode): string[] {
+  return Object.entries(node.States ?? {}).flatMap(([name, state]) => [
+    ...(state.Type === 'Wait' ? [name] : []),
+    ...[state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].flatMap((inner) => (inner ? waitStates(inner) : [])),
+  ]);
+}
+
 /**
  * Runs the synthesized state machine definition in-process, with every wait and retry interval at zero.
  * Service Quotas answers quotas that cover the run unless the test mocked it itself.
@@ -74,12 +89,7 @@ async function runDefinition(
           (payload: unknown) => handler(payload as never) as never,
         ]),
       ),
-      waitTimeOverrides: {
-        'Wait for training': 0,
-        'Wait for endpoint': 0,
-        'Let running tasks finish': 0,
-        'Wait for endpoints to settle': 0,
-      },
+      waitTimeOverrides: Object.fromEntries(waitStates(definition).map((state) => [state, 0])),
       retryIntervalOverrides: Object.fromEntries(taskStates.map((state) => [state, 0])),
     },
     context: { Execution: { Id: executionArn(executionName), Name: executionName } } as never,

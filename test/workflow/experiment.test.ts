@@ -196,6 +196,9 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     expect(new Map([...s3.objects].filter(([uri]) => uri.startsWith(datasetOf(first))))).toEqual(before);
   });
 
+  // A failed variant stops the run and cleans up everything with `onVariantFailure: stop`; `continue` has its own tests.
+  const STOP = { onVariantFailure: 'stop' };
+
   it("fails with SageMaker's reason when a training job fails, after cleaning up", async () => {
     // GIVEN the sharded job fails
     givenSageMaker({
@@ -204,7 +207,7 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     });
 
     // WHEN the experiment runs
-    const run = await runWorkflow({});
+    const run = await runWorkflow(STOP);
 
     // THEN it cleans up, then fails with the job and the reason in the cause
     expect(run.statesEntered).toEqual(expect.arrayContaining(['Training failed', 'Clean up after failure', 'Experiment failed']));
@@ -215,7 +218,7 @@ describe('the whole experiment, run locally from the synthesized definition', ()
   it('fails when a training job is stopped', async () => {
     givenSageMaker({ replicated: [{ TrainingJobStatus: 'Stopped' }], sharded: completingJob(300, 1.7) });
 
-    const run = await runWorkflow({});
+    const run = await runWorkflow(STOP);
 
     expect(run.statesEntered).toContain('Training failed');
     expect(run.error?.name).toBe('TrainingJobStopped');
@@ -229,7 +232,7 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     runtime.rejects(Object.assign(new Error('Received client error (400) from primary with message "bad input"'), { name: 'ModelError' }));
 
     // WHEN the experiment runs
-    const run = await runWorkflow({});
+    const run = await runWorkflow(STOP);
 
     // THEN both endpoints are deleted and the execution fails with the evaluation's error
     expect(run.statesEntered).toEqual(expect.arrayContaining(['Evaluate endpoint', 'Clean up after failure', 'Experiment failed']));
@@ -244,7 +247,7 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     givenSageMaker(defaultJobs(), { sharded: [creating, creating, creating, { ...creating, EndpointStatus: 'InService' as const }] });
 
     // WHEN the experiment runs with a poll bound of one check
-    const run = await runWorkflow({ endpointPollSeconds: 3600 });
+    const run = await runWorkflow({ ...STOP, endpointPollSeconds: 3600 });
 
     // THEN the clean-up retried until the endpoint settled, deleted it, and the execution failed with the timeout
     expect(run.error?.name).toBe('EndpointTimedOut');
@@ -258,7 +261,7 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     givenSageMaker(defaultJobs(), { sharded: [{ EndpointStatus: 'Creating', CreationTime: new Date('2026-11-28T16:10:00Z') }] });
 
     // WHEN the experiment runs with a poll bound of one check
-    const run = await runWorkflow({ endpointPollSeconds: 3600 });
+    const run = await runWorkflow({ ...STOP, endpointPollSeconds: 3600 });
 
     // THEN after the bounded retries the failure keeps the original error and names the endpoint left running
     expect(run.error?.name).toBe('EndpointTimedOut');
@@ -275,7 +278,7 @@ describe('the whole experiment, run locally from the synthesized definition', ()
     });
 
     // WHEN the experiment runs
-    const run = await runWorkflow({ maxRuntimeInSeconds: 60, trainingPollSeconds: 3600 });
+    const run = await runWorkflow({ ...STOP, maxRuntimeInSeconds: 60, trainingPollSeconds: 3600 });
 
     // THEN the clean-up stopped the running sharded job
     expect(run.error?.name).toBe('TrainingJobFailed');

@@ -25,6 +25,9 @@ export const VARIANT_SETTINGS = [
   'endpointPollSeconds',
   'evaluationBatchBytes',
   'evaluationConcurrency',
+  'keepEndpoints',
+  'keepModels',
+  'onVariantFailure',
 ] as const satisfies ReadonlyArray<keyof ExperimentSettings>;
 
 export type VariantSettingsCopy = Pick<ExperimentSettings, (typeof VARIANT_SETTINGS)[number]>;

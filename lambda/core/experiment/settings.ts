@@ -27,6 +27,8 @@ import {
 
 export type TrainDistribution = 'FullyReplicated' | 'ShardedByS3Key';
 export const TRAIN_DISTRIBUTIONS: readonly TrainDistribution[] = ['FullyReplicated', 'ShardedByS3Key'];
+export type VariantFailurePolicy = 'continue' | 'stop';
+export const VARIANT_FAILURE_POLICIES: readonly VariantFailurePolicy[] = ['continue', 'stop'];
 
 export type Hyperparameters = Record<string, string>;
 
@@ -261,6 +263,15 @@ const SETTINGS = {
     doc: 'Keep the models after the endpoints are deleted (models cost nothing).',
     default: false,
     problems: single(trueOrFalse),
+  }),
+  onVariantFailure: setting<VariantFailurePolicy>({
+    doc: 'What a failed variant does to the others: `continue` trains, hosts, evaluates and cleans up the rest, reports them all, then fails the execution; `stop` cleans up everything and fails at once.',
+    default: 'continue',
+    problems: single((value) =>
+      VARIANT_FAILURE_POLICIES.includes(value as VariantFailurePolicy)
+        ? undefined
+        : `must be one of ${VARIANT_FAILURE_POLICIES.join(', ')}`,
+    ),
   }),
   evaluationBatchBytes: setting<number>({
     doc: "Largest InvokeEndpoint body the evaluation sends, in bytes (SageMaker's limit is 6 MiB).",

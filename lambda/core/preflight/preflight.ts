@@ -47,6 +47,12 @@ export interface PreflightRequest {
    * @default every variant
    */
   readonly maxParallelVariants?: number;
+  /**
+   * The `keepEndpoints` setting: kept endpoints stay up together; otherwise each variant deletes its endpoint after
+   * its evaluation, so no more are up at once than variants run at once.
+   * @default false
+   */
+  readonly keepEndpoints?: boolean;
 }
 
 export interface PreflightResult {
@@ -135,9 +141,10 @@ export function quotaNeeds(request: PreflightRequest): QuotaNeed[] {
   const allTraining = sumBreakdown(largestTogether(request.variants, maxParallel));
   needs.push({ quotaName: INSTANCES_ACROSS_TRAINING_JOBS, amount: allTraining.amount, breakdown: `${allTraining.text} training at once` });
 
-  // Every endpoint stays up until all are evaluated, whatever the training parallelism.
-  const endpoints = request.variants.length * request.endpointInstanceCount;
-  const endpointText = `${endpoints} = ${plural(request.variants.length, 'variant')} × ${plural(request.endpointInstanceCount, 'instance')} of ${request.endpointInstanceType}`;
+  // A variant deletes its endpoint after its own evaluation, so only the variants running together host at once.
+  const hosting = request.keepEndpoints ? request.variants.length : Math.min(maxParallel, request.variants.length);
+  const endpoints = hosting * request.endpointInstanceCount;
+  const endpointText = `${endpoints} = ${plural(hosting, 'variant')}${request.keepEndpoints ? ' (endpoints kept)' : ''} × ${plural(request.endpointInstanceCount, 'instance')} of ${request.endpointInstanceType}`;
   needs.push({
     quotaName: endpointQuotaName(request.endpointInstanceType),
     amount: endpoints,

@@ -2,7 +2,7 @@
  * The experiment's report as data: per-variant training time, test accuracy and cost, the
  * time-vs-accuracy Pareto frontier, and a short factual verdict. Markdown and SVG render from it.
  */
-import type { VariantSummary } from '../workflow/execution-state';
+import type { SucceededVariantSummary as VariantSummary } from '../workflow/execution-state';
 import { CostEstimate, HostingCostEstimate, hostingCost, trainingCost, validatePrices } from './cost';
 import { requireText } from '../common/input-checks';
 

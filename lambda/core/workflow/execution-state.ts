@@ -10,6 +10,7 @@ import type { EvaluateEndpointResult } from '../evaluation/endpoint-scoring';
 import type { ExecutionPlan, VariantPlan } from '../experiment/plan';
 import type { PreflightResult } from '../preflight/preflight';
 import type { EndpointStatus, TrainingStatus } from '../sagemaker/variant-state';
+import type { FinishVariantResult } from '../cleanup/finish-variant';
 
 /** What Step Functions puts at a Catch's result path, and what a Fail state reads. */
 export interface StateError {
@@ -25,12 +26,17 @@ export interface ExecutionState extends ExecutionPlan {
   readonly preflight?: PreflightResult;
   readonly prepared?: { readonly profile: ProfileEventCodesResult; readonly years?: readonly PrepareYearResult[] };
   readonly dataset?: IdentifiedDataset;
-  /** One per variant, in the plan's order, once its endpoint is in service. */
-  readonly results?: readonly VariantState[];
-  readonly evaluated?: readonly VariantSummary[];
+  /** One per variant, in the plan's order, once its pipeline has ended: evaluated, or failed. */
+  readonly results?: readonly VariantSummary[];
   readonly cleanup?: CleanUpState;
   /** The report's verdict and where it is. */
-  readonly report?: { readonly summary: string; readonly uris: Readonly<Record<string, string>> };
+  readonly report?: {
+    readonly summary: string;
+    readonly uris: Readonly<Record<string, string>>;
+    readonly variantsFailed?: number;
+    /** Set when a variant failed (`onVariantFailure: continue`): the execution then ends failed with it. */
+    readonly failure?: { readonly error: string; readonly cause: string };
+  };
   readonly error?: StateError;
   /** A clean-up that failed after the experiment did; kept beside the experiment's own error. */
   readonly cleanupError?: StateError;
@@ -41,17 +47,22 @@ export interface ExecutionState extends ExecutionPlan {
 /** The part of the dataset a variant trains on and is scored against: known only once the dataset is identified. */
 export type VariantDataset = Pick<DatasetLocation, 'channels' | 'testKey'>;
 
-/** One variant's branch: its plan, its data, what SageMaker has answered so far, and its summary once hosted. */
+/**
+ * One variant's pipeline: its plan, its data, what SageMaker has answered so far, its summary once hosted, and how
+ * it ended (its endpoint deleted, or what failed and what was cleaned up).
+ */
 export interface VariantState {
   readonly variant: VariantPlan;
   readonly dataset: VariantDataset;
   readonly training?: TrainingStatus;
   readonly endpoint?: EndpointStatus;
-  readonly summary?: VariantSummary;
+  readonly summary?: SucceededVariantSummary;
+  readonly failure?: StateError;
+  readonly finish?: Partial<FinishVariantResult> & { readonly attempt: number };
 }
 
-/** What the execution output and the report list per variant. */
-export interface VariantSummary {
+/** What a variant is, whatever became of it. */
+export interface VariantDescription {
   readonly name: string;
   readonly trainDistribution: string;
   readonly instanceCount: number;
@@ -65,6 +76,11 @@ export interface VariantSummary {
   readonly modelName: string;
   readonly endpointConfigName: string;
   readonly endpointName: string;
+}
+
+/** A variant trained, hosted and scored: what the execution output and the report list for it. */
+export interface SucceededVariantSummary extends VariantDescription {
+  readonly status: 'succeeded';
   readonly training: {
     readonly status: string;
     readonly trainingTimeInSeconds: number;
@@ -75,6 +91,14 @@ export interface VariantSummary {
   /** Added once the endpoint has been scored. */
   readonly evaluation?: EvaluateEndpointResult;
 }
+
+/** A variant whose pipeline failed; with `onVariantFailure: continue` the others go on, and the report lists it. */
+export interface FailedVariantSummary extends VariantDescription {
+  readonly status: 'failed';
+  readonly failure: { readonly error: string; readonly cause: string };
+}
+
+export type VariantSummary = SucceededVariantSummary | FailedVariantSummary;
 
 type Levels = [never, 0, 1, 2, 3, 4, 5];
 

@@ -126,7 +126,7 @@ describe('quotaNeeds', () => {
     });
   });
 
-  it('counts only the largest variants that can train together when parallelism is capped, but every endpoint', () => {
+  it('counts only the largest variants that can train together when parallelism is capped, and as many endpoints', () => {
     // GIVEN three variants of 5, 3 and 2 instances, at most two training at once
     const variants = [
       { name: 'a', instanceType: 'ml.c4.2xlarge', instanceCount: 3 },
@@ -140,7 +140,23 @@ describe('quotaNeeds', () => {
     // THEN
     expect(needs[0]).toMatchObject({ amount: 8, breakdown: '8 = 5 (b) + 3 (a) instances of ml.c4.2xlarge training at once' });
     expect(amounts(needs)['Number of instances across all training jobs']).toBe(8);
-    expect(amounts(needs)['Number of instances across active endpoints']).toBe(3);
+    expect(amounts(needs)['Number of instances across active endpoints']).toBe(2);
+    expect(needs.find((need) => need.quotaName === 'Number of instances across active endpoints')?.breakdown).toBe(
+      '2 = 2 variants × 1 instance of ml.m4.xlarge in service at once',
+    );
+  });
+
+  it('counts every endpoint when they are kept, since kept endpoints stay up together', () => {
+    // GIVEN three variants, at most two at once, whose endpoints are kept
+    const variants = ['a', 'b', 'c'].map((name) => ({ name, instanceType: 'ml.c4.2xlarge', instanceCount: 2 }));
+
+    // WHEN
+    const needs = quotaNeeds({ ...WORKSHOP, variants, maxParallelVariants: 2, keepEndpoints: true });
+
+    // THEN
+    expect(needs.find((need) => need.quotaName === 'Number of instances across active endpoints')?.breakdown).toBe(
+      '3 = 3 variants (endpoints kept) × 1 instance of ml.m4.xlarge in service at once',
+    );
   });
 
   it('speaks of a single variant in the singular', () => {

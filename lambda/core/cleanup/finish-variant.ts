@@ -1,0 +1,145 @@
+/**
+ * The end of one variant's pipeline. A variant that was evaluated has its endpoint deleted at once (unless kept), so
+ * it bills only for its own evaluation rather than until the slowest variant is done. A variant that failed has what
+ * it created removed, and its failure recorded in a summary the report lists beside the others.
+ */
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { cleanUpExecution, VariantCleanUpResult } from './cleanup';
+import type { VariantPlan } from '../experiment/plan';
+import type { FailedVariantSummary, StateError, SucceededVariantSummary, VariantSummary } from '../workflow/execution-state';
+
+/** Endpoint creation takes minutes; half an hour of one-minute retries covers it with a margin. */
+export const MAX_CLEAN_UP_ATTEMPTS = 30;
+
+export interface FinishVariantRequest {
+  readonly variant: VariantPlan;
+  /** The evaluated variant's summary: present when the pipeline got to the end. */
+  readonly summary?: SucceededVariantSummary;
+  /** What failed: present when a state of the pipeline failed (a Catch's error, or a failed job or endpoint). */
+  readonly failure?: StateError;
+  /** How many passes ran before this one. */
+  readonly attempt?: number;
+}
+
+export interface FinishVariantResult {
+  /** `wait`: an endpoint is still being created and cannot be deleted yet; run again after a wait. */
+  readonly next: 'wait' | 'continue';
+  readonly attempt: number;
+  readonly summary: VariantSummary;
+  readonly cleanup: VariantCleanUpResult;
+  /** Endpoints left because they are still being created; the execution's own clean-up tries them again. */
+  readonly pendingEndpoints: string[];
+}
+
+export interface FinishVariantOptions {
+  readonly now?: () => Date;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * A Lambda task's failure carries Lambda's JSON envelope (errorType, errorMessage, stack trace) as its cause: keep
+ * the message, so the report and the console show a sentence. Other causes pass as they are.
+ */
+export function readableFailure(failure: StateError): FailedVariantSummary['failure'] {
+  const error = typeof failure?.Error === 'string' && failure.Error !== '' ? failure.Error : 'UnknownError';
+  const cause = typeof failure?.Cause === 'string' ? failure.Cause : '';
+  try {
+    const envelope: unknown = JSON.parse(cause);
+    if (envelope && typeof envelope === 'object' && typeof (envelope as { errorMessage?: unknown }).errorMessage === 'string') {
+      return { error, cause: (envelope as { errorMessage: string }).errorMessage };
+    }
+  } catch {
+    // Not JSON: a Fail state's or SageMaker's own sentence.
+  }
+  return { error, cause };
+}
+
+/** What the report lists for a variant that failed: what it was, and why it failed. */
+export function failedSummary(variant: VariantPlan, failure: StateError): FailedVariantSummary {
+  return {
+    name: variant.name,
+    trainDistribution: variant.trainDistribution,
+    instanceCount: variant.instanceCount,
+    instanceType: variant.instanceType,
+    hyperparameters: variant.hyperparameters,
+    inputMode: variant.inputMode,
+    spot: variant.spot,
+    endpointInstanceType: variant.endpointInstanceType,
+    endpointInstanceCount: variant.endpointInstanceCount,
+    jobName: variant.jobName,
+    modelName: variant.modelName,
+    endpointConfigName: variant.endpointConfigName,
+    endpointName: variant.endpointName,
+    status: 'failed',
+    failure: readableFailure(failure),
+  };
+}
+
+function requireVariant(request: FinishVariantRequest): VariantPlan {
+  const variant = request?.variant;
+  if (!variant || typeof variant.name !== 'string' || typeof variant.jobName !== 'string' || typeof variant.endpointName !== 'string') {
+    throw new Error(
+      `variant must be the variant's plan (name, jobName, modelName, endpointConfigName, endpointName), got ${JSON.stringify(variant)}`,
+    );
+  }
+  return variant;
+}
+
+/**
+ * Deletes the variant's endpoint, config and model (as the keep settings allow) and returns its final summary.
+ * On the failure path endpoints are never kept, and a training job still running is stopped.
+ * @throws Error when an evaluated variant's endpoint cannot be deleted: it was in service, so that is a fault.
+ */
+export async function finishVariant(
+  client: SageMakerClient,
+  request: FinishVariantRequest,
+  options: FinishVariantOptions = {},
+): Promise<FinishVariantResult> {
+  const variant = requireVariant(request);
+  if (!request.summary === !request.failure) {
+    throw new Error(
+      `finish-variant needs either the evaluated variant's summary or its failure, not ${request.summary ? 'both' : 'neither'}`,
+    );
+  }
+  const attempt = (request.attempt ?? 0) + 1;
+  const failed = request.failure !== undefined;
+  const { variants, pendingEndpoints } = await cleanUpExecution(client, {
+    resources: [
+      {
+        variantName: variant.name,
+        jobName: variant.jobName,
+        modelName: variant.modelName,
+        endpointConfigName: variant.endpointConfigName,
+        endpointName: variant.endpointName,
+      },
+    ],
+    keepEndpoints: !failed && variant.keepEndpoints,
+    keepModels: variant.keepModels,
+    ...options,
+  });
+  const [cleanup] = variants;
+  if (request.summary) {
+    if (pendingEndpoints.length > 0) {
+      throw new Error(`Endpoint ${variant.endpointName} was in service after its evaluation but SageMaker would not delete it yet`);
+    }
+    const deletedAt = cleanup.endpointDeletedAt;
+    const summary: SucceededVariantSummary = {
+      ...request.summary,
+      hosting: { ...request.summary.hosting, ...(deletedAt && { deletedAt }) },
+    };
+    return { next: 'continue', attempt, summary, cleanup, pendingEndpoints };
+  }
+  const next = pendingEndpoints.length > 0 && attempt < MAX_CLEAN_UP_ATTEMPTS ? 'wait' : 'continue';
+  const failedVariant = failedSummary(variant, request.failure as StateError);
+  const summary: FailedVariantSummary =
+    next === 'continue' && pendingEndpoints.length > 0
+      ? {
+          ...failedVariant,
+          failure: {
+            ...failedVariant.failure,
+            cause: `${failedVariant.failure.cause} (endpoint ${pendingEndpoints.join(', ')} was still being created after ${attempt} clean-up attempts; the execution's clean-up deletes it)`,
+          },
+        }
+      : failedVariant;
+  return { next, attempt, summary, cleanup, pendingEndpoints };
+}
