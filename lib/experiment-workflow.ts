@@ -46,8 +46,8 @@ const MAX_YEARS_IN_PARALLEL = 6;
 
 /**
  * The experiment as a state machine, top to bottom:
- * plan -> preflight -> profile event codes -> identify the dataset -> prepare its years -> (per variant, in parallel)
- * train -> host -> evaluate each endpoint -> clean up -> report.
+ * plan -> preflight -> profile event codes -> identify the dataset -> prepare its years -> lay out the training data
+ * -> (per variant, in parallel) train -> host -> evaluate each endpoint -> clean up -> report.
  * Every SageMaker wait is a Wait -> Describe -> Choice loop; the describe task decides, with a bound, whether to wait,
  * go on or fail, and no Lambda ever waits. Any failure after the preflight cleans up what the execution created, then
  * fails with the original cause. The methods below follow the run: the stages in order, then the failure paths.
@@ -80,6 +80,7 @@ export class ExperimentWorkflow extends Construct {
       this.profileEventCodes(),
       this.identifyDataset(),
       this.prepareYears(),
+      this.layOutTrainingData(),
       this.trainAndHostEachVariant(),
       this.evaluateEndpoints(),
       this.cleanUp(),
@@ -162,6 +163,17 @@ export class ExperimentWorkflow extends Construct {
       resultPath: state('prepared.years'),
     });
     return years.itemProcessor(this.invoke('Prepare year', this.fns.prepareYear, {}));
+  }
+
+  /**
+   * The train channel's objects: the per-year ones, or the `trainShards` near-equal shards, written here if the
+   * dataset lacks them. The report shows from them what each instance of a sharded job reads.
+   */
+  private layOutTrainingData(): tasks.LambdaInvoke {
+    return this.invoke('Lay out training data', this.fns.layOutTrainingData, {
+      inputPath: state('dataset.trainLayout'),
+      resultPath: state('prepared.trainObjects'),
+    });
   }
 
   /** Up to `maxParallelVariants` variants at once, each in its own branch that ends with the variant's summary. */
