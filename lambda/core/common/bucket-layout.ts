@@ -73,7 +73,7 @@ export interface OutputKeys {
   testCsv?: string;
 }
 
-/** One object per year per channel, so ShardedByS3Key gives each instance whole years. */
+/** One object per year per channel, so ShardedByS3Key gives each instance whole years (trainShards cuts other objects from them). */
 export function outputKeysFor(datasetPrefix: string, year: number, kind: 'train' | 'test'): OutputKeys {
   return kind === 'train'
     ? {
@@ -88,9 +88,14 @@ export function modelOutputPrefix(experimentPrefix: string): string {
   return joinKey(experimentPrefix);
 }
 
+/** Every spot training job's checkpoint folder is below this one (with the slash); the bucket expires what is below it. */
+export function checkpointsPrefix(experimentPrefix: string): string {
+  return `${joinKey(experimentPrefix, 'checkpoints')}/`;
+}
+
 /** A spot training job's CheckpointConfig.S3Uri, with the slash: one folder per job, so no job resumes another's. */
 export function checkpointPrefix(experimentPrefix: string, jobName: string): string {
-  return `${joinKey(experimentPrefix, 'checkpoints', jobName)}/`;
+  return `${joinKey(checkpointsPrefix(experimentPrefix), jobName)}/`;
 }
 
 /** Every execution's report folder is below this one. */

@@ -60,6 +60,8 @@ export function trainObjectCount(settings: Pick<ExperimentSettings, 'trainShards
 export const FIRST_GDELT_YEAR = 1979;
 export const LAST_YEARLY_GDELT_YEAR = 2005;
 export const MAX_VARIANT_NAME_LENGTH = 20;
+/** SageMaker's bound on MaxRuntimeInSeconds, 28 days; the settings hold MaxWaitTimeInSeconds to it too. */
+export const MAX_TRAINING_JOB_SECONDS = 28 * 24 * 3600;
 
 export class SettingsError extends Error {
   constructor(
@@ -173,14 +175,14 @@ const SETTINGS = {
     doc: 'Training stopping condition.',
     default: 1800,
     // SageMaker's own bounds for MaxRuntimeInSeconds on a training job: up to 28 days.
-    problems: single(integer(60, 28 * 24 * 3600)),
+    problems: single(integer(60, MAX_TRAINING_JOB_SECONDS)),
   }),
   maxWaitInSeconds: setting<number>({
     doc: 'Spot training stopping condition: waiting for spot capacity plus training; at least maxRuntimeInSeconds.',
     // Twice the default runtime: room for one interruption and a resume from the last checkpoint.
     default: 3600,
-    // The same 28 days SageMaker allows for MaxRuntimeInSeconds.
-    problems: single(integer(60, 28 * 24 * 3600)),
+    // The same 28 days SageMaker allows for MaxRuntimeInSeconds. The bucket's checkpoint expiry is derived from it.
+    problems: single(integer(60, MAX_TRAINING_JOB_SECONDS)),
   }),
   inputMode: setting<InputMode>({
     doc: 'How training jobs read their data: File (downloaded first) or Pipe (streamed from S3).',
