@@ -105,7 +105,8 @@ export function parseOptions(argv: string[]): PrepareDataOptions | undefined {
   if (values.prefix !== undefined) checkAsSetting('prefix', 's3Prefix', values.prefix);
   const shardsText = values['train-shards'];
   // A number is a number of shards; any other text goes to the setting's rule as it is, which names what it takes.
-  const shardsValue = shardsText === undefined ? 'year' : shardsText.trim() !== '' && Number.isFinite(Number(shardsText)) ? Number(shardsText) : shardsText;
+  const shardsValue =
+    shardsText === undefined ? 'year' : shardsText.trim() !== '' && Number.isFinite(Number(shardsText)) ? Number(shardsText) : shardsText;
   checkAsSetting('train-shards', 'trainShards', shardsValue);
   const trainShards = shardsValue as TrainShards;
   return {
@@ -181,7 +182,9 @@ export async function prepareData(options: PrepareDataOptions, log: (line: strin
   if (dataset.trainLayout.trainShards !== 'year' && dataset.trainLayout.trainingYears.length > 0) {
     const shards = await layOutTrainingData({ store: deps.store }, dataset.trainLayout);
     const sizes = shards.map((shard) => shard.bytes);
-    log(`train shards: ${shards.length} of ${Math.min(...sizes)} to ${Math.max(...sizes)} bytes in ${deps.store.uri(dataset.channels.train)}`);
+    log(
+      `train shards: ${shards.length} of ${Math.min(...sizes)} to ${Math.max(...sizes)} bytes in ${deps.store.uri(dataset.channels.train)}`,
+    );
   }
   return results;
 }

@@ -81,7 +81,12 @@ describe('data bucket', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
-          { Id: 'expire-spot-checkpoints', Prefix: 'sagemaker/data_distribution_types/checkpoints/', ExpirationInDays: 29, Status: 'Enabled' },
+          {
+            Id: 'expire-spot-checkpoints',
+            Prefix: 'sagemaker/data_distribution_types/checkpoints/',
+            ExpirationInDays: 29,
+            Status: 'Enabled',
+          },
         ]),
       },
     });

@@ -97,7 +97,10 @@ describe('parseOptions', () => {
     });
   });
 
-  it.each([['4', 4], ['year', 'year']])('takes --train-shards %s as the trainShards setting does', (text, expected) => {
+  it.each([
+    ['4', 4],
+    ['year', 'year'],
+  ])('takes --train-shards %s as the trainShards setting does', (text, expected) => {
     // WHEN
     const options = parseOptions(['--input', 'x', '--out', 'o', '--train-shards', text]);
     // THEN
@@ -106,7 +109,9 @@ describe('parseOptions', () => {
 
   it.each(['1', '101', '2.5', 'all'])('rejects --train-shards %s, as the trainShards setting does', (text) => {
     // WHEN / THEN
-    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--train-shards', text])).toThrow(/^--train-shards .* must be "year" or an integer from 2 to 100/);
+    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--train-shards', text])).toThrow(
+      /^--train-shards .* must be "year" or an integer from 2 to 100/,
+    );
   });
 
   it('returns undefined for --help', () => {

@@ -42,7 +42,8 @@ afterEach(() => {
 /** The execution's state as "Lay out training data" left it. */
 function stateAfterLayout(run: WorkflowRun): ExecutionState {
   for (const event of run.events) {
-    if (event.type === 'StateExited' && event.state.name === 'Lay out training data') return event.state.output as unknown as ExecutionState;
+    if (event.type === 'StateExited' && event.state.name === 'Lay out training data')
+      return event.state.output as unknown as ExecutionState;
   }
   throw new Error('"Lay out training data" never ended');
 }

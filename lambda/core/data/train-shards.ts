@@ -51,7 +51,10 @@ export function planShards(sources: readonly TrainObject[], shards: number, shar
   });
   const records = offset;
   if (records < shards) {
-    throw dataError('TooFewTrainingRecords', `trainShards: ${shards} shards need at least ${shards} training records, the years hold ${records}`);
+    throw dataError(
+      'TooFewTrainingRecords',
+      `trainShards: ${shards} shards need at least ${shards} training records, the years hold ${records}`,
+    );
   }
   return Array.from({ length: shards }, (_, index) => {
     const first = Math.floor((index * records) / shards);
@@ -121,7 +124,10 @@ async function perYearObjects(store: DataStore, request: LayOutTrainingRequest):
     keys.map(async (key) => {
       const stored = await store.head(key);
       if (stored?.bytes === undefined) {
-        throw dataError('TrainingDataMissing', `${store.uri(key)} does not exist; its year must be prepared before the training data is laid out`);
+        throw dataError(
+          'TrainingDataMissing',
+          `${store.uri(key)} does not exist; its year must be prepared before the training data is laid out`,
+        );
       }
       return { key, bytes: stored.bytes };
     }),
@@ -162,7 +168,10 @@ export async function layOutTrainingData(deps: LayOutDeps, request: LayOutTraini
   const usable = (key: string, bytes: number) => isStoredAndFresh(deps.store, key, request.retentionDays, now, bytes);
 
   const manifest = await deps.store.readJson(manifestKey);
-  if (isManifestCurrent(manifest, sources, outputs) && (await allTrue([isStoredAndFresh(deps.store, manifestKey, request.retentionDays, now), ...plan.map((s) => usable(s.key, s.bytes))]))) {
+  if (
+    isManifestCurrent(manifest, sources, outputs) &&
+    (await allTrue([isStoredAndFresh(deps.store, manifestKey, request.retentionDays, now), ...plan.map((s) => usable(s.key, s.bytes))]))
+  ) {
     return outputs;
   }
   await inBatches(plan, SHARDS_IN_PARALLEL, async (shard) => {

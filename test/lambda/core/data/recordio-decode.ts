@@ -16,7 +16,7 @@ export interface Frame {
 /** Walks the frames by their length fields; a magic number out of place fails. */
 export function frames(bytes: Buffer): Frame[] {
   const found: Frame[] = [];
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     if (bytes.readUInt32LE(offset) !== 0xced7230a) throw new Error(`no RecordIO magic number at byte ${offset}`);
     const length = bytes.readUInt32LE(offset + 4);
     const size = 8 + length + ((4 - (length % 4)) % 4);

@@ -19,11 +19,15 @@ async function trainRecords(lineCount: number): Promise<Buffer> {
   const train = new PassThrough();
   const chunks: Buffer[] = [];
   train.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await featurizeStream(Readable.from([Buffer.from(`${lines}\n`)]), { train, validation: new PassThrough().resume() }, {
-    codes: FIXTURE_CODES,
-    kind: 'train',
-    validationPercent: 10,
-  });
+  await featurizeStream(
+    Readable.from([Buffer.from(`${lines}\n`)]),
+    { train, validation: new PassThrough().resume() },
+    {
+      codes: FIXTURE_CODES,
+      kind: 'train',
+      validationPercent: 10,
+    },
+  );
   return Buffer.concat(chunks);
 }
 
@@ -109,7 +113,7 @@ describe('layOutTrainingData', () => {
     expect(s3.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
-  it('writes exactly N shards in their own prefix, sizes at most one record apart, holding the years\' rows in order', async () => {
+  it("writes exactly N shards in their own prefix, sizes at most one record apart, holding the years' rows in order", async () => {
     // GIVEN per-year objects of 5 different sizes
     const given = await givenPreparedYears();
     const bucket = (s3 = given.s3);
@@ -193,7 +197,9 @@ describe('layOutTrainingData', () => {
     // GIVEN S3 refuses the write of the second shard
     s3 = (await givenPreparedYears()).s3;
     const failing = trainShardKey(DATASET, 3, 1);
-    s3.s3.on(PutObjectCommand, { Key: failing }).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    s3.s3
+      .on(PutObjectCommand, { Key: failing })
+      .rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
     // WHEN
     const layout = layOutTrainingData({ store: store() }, request(3));
     // THEN the task fails naming the object; that shard and the manifest do not exist
