@@ -1,6 +1,15 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { MAX_TRAINING_JOB_SECONDS } from '../lambda/core/experiment/settings';
+
+/**
+ * A checkpoint is only read by the job that wrote it, to resume after a spot interruption, and a spot job ends at
+ * the latest MaxWaitTimeInSeconds after it was created: at most MAX_TRAINING_JOB_SECONDS (28 days), so no checkpoint
+ * a live job may still resume from is older than that. One more day is a margin (S3 also rounds expiry up to the
+ * next midnight UTC).
+ */
+export const CHECKPOINT_RETENTION_DAYS = Math.ceil(MAX_TRAINING_JOB_SECONDS / (24 * 3600)) + 1;
 
 export interface DataBucketProps {
   /**
@@ -13,6 +22,8 @@ export interface DataBucketProps {
   readonly datasetsPrefix: string;
   /** Days after an object below `datasetsPrefix` was last written when S3 deletes it. */
   readonly datasetRetentionDays: number;
+  /** Key prefix of the spot training jobs' checkpoints; objects below it expire after CHECKPOINT_RETENTION_DAYS. */
+  readonly checkpointsPrefix: string;
 }
 
 /** The experiment's bucket: prepared data, model artifacts and reports. */
@@ -25,7 +36,9 @@ export class DataBucket extends Construct {
     if (!Number.isInteger(props.datasetRetentionDays) || props.datasetRetentionDays < 1) {
       throw new Error(`datasetRetentionDays: ${props.datasetRetentionDays} must be a whole number of days, at least 1`);
     }
-    if (!props.datasetsPrefix.endsWith('/')) throw new Error(`datasetsPrefix: "${props.datasetsPrefix}" must end with "/"`);
+    for (const [name, prefix] of Object.entries({ datasetsPrefix: props.datasetsPrefix, checkpointsPrefix: props.checkpointsPrefix })) {
+      if (!prefix.endsWith('/')) throw new Error(`${name}: "${prefix}" must end with "/"`);
+    }
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -36,6 +49,7 @@ export class DataBucket extends Construct {
         // Every distinct setting makes a new dataset; unused ones go by themselves. A dataset still in use is
         // rewritten by its next run before it expires (lambda/core/data/data-preparation.ts), which restarts the count.
         { id: 'expire-prepared-datasets', prefix: props.datasetsPrefix, expiration: Duration.days(props.datasetRetentionDays) },
+        { id: 'expire-spot-checkpoints', prefix: props.checkpointsPrefix, expiration: Duration.days(CHECKPOINT_RETENTION_DAYS) },
       ],
       // Destroying the stack leaves nothing billing: the data is rebuilt from GDELT by the next deploy and run.
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

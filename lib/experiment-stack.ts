@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DeployConfig } from './config';
-import { datasetsPrefix } from '../lambda/core/common/bucket-layout';
+import { checkpointsPrefix, datasetsPrefix } from '../lambda/core/common/bucket-layout';
 import { CleanUpOnDestroy } from './clean-up-on-destroy';
 import { DataBucket } from './data-bucket';
 import { EndedExecutionCleanUp } from './ended-execution-cleanup';
@@ -25,6 +25,7 @@ export class ExperimentStack extends Stack {
       retainData: options.retainData,
       datasetsPrefix: datasetsPrefix(settings.s3Prefix),
       datasetRetentionDays: settings.datasetRetentionDays,
+      checkpointsPrefix: checkpointsPrefix(settings.s3Prefix),
     });
     const { role } = new SageMakerRole(this, 'SageMakerRole', { bucket, prefix: settings.s3Prefix });
     const tasks = new WorkflowTasks(this, 'Tasks', { bucket, sagemakerRole: role, prefix: settings.s3Prefix });

@@ -46,8 +46,8 @@ const MAX_YEARS_IN_PARALLEL = 6;
 
 /**
  * The experiment as a state machine, top to bottom:
- * plan -> preflight -> profile event codes -> identify the dataset -> prepare its years -> (per variant, up to
- * `maxParallelVariants` at once) train -> host -> evaluate -> delete the endpoint -> clean up -> report.
+ * plan -> preflight -> profile event codes -> identify the dataset -> prepare its years -> lay out the training data
+ * -> (per variant, up to `maxParallelVariants` at once) train -> host -> evaluate -> delete the endpoint -> report.
  * A failed variant ends its own pipeline (`onVariantFailure: continue`) or the run (`stop`).
  * Every SageMaker wait is a Wait -> Describe -> Choice loop; the describe task decides, with a bound, whether to wait,
  * go on or fail, and no Lambda ever waits. Any failure after the preflight cleans up what the execution created, then
@@ -77,7 +77,7 @@ export class ExperimentWorkflow extends Construct {
     });
 
     const preflight = this.preflight();
-    const stages = [this.profileEventCodes(), this.identifyDataset(), this.prepareYears(), this.runEachVariant(), this.writeReport()];
+    const stages = [this.profileEventCodes(), this.identifyDataset(), this.prepareYears(), this.layOutTrainingData(), this.runEachVariant(), this.writeReport()];
     // With `onVariantFailure: continue` the report lists a failed variant beside the others; the execution then fails,
     // so the console shows it, after the report is written.
     const outcome = new sfn.Choice(this, 'Any variant failed?')
@@ -161,6 +161,17 @@ export class ExperimentWorkflow extends Construct {
       resultPath: state('prepared.years'),
     });
     return years.itemProcessor(this.invoke('Prepare year', this.fns.prepareYear, {}));
+  }
+
+  /**
+   * The train channel's objects: the per-year ones, or the `trainShards` near-equal shards, written here if the
+   * dataset lacks them. The report shows from them what each instance of a sharded job reads.
+   */
+  private layOutTrainingData(): tasks.LambdaInvoke {
+    return this.invoke('Lay out training data', this.fns.layOutTrainingData, {
+      inputPath: state('dataset.trainLayout'),
+      resultPath: state('prepared.trainObjects'),
+    });
   }
 
   /**

@@ -78,6 +78,13 @@ export const WORKFLOW_TASKS = {
     sizing: DATA_PREPARATION,
     grant: (grants) => grants.readGdelt().readWriteData(),
   },
+  layOutTrainingData: {
+    handler: 'lay-out-training-data',
+    description: 'Lists the train channel objects, writing the near-equal shards of trainShards first',
+    stateNames: ['Lay out training data'],
+    sizing: DATA_PREPARATION,
+    grant: (grants) => grants.readWriteData(),
+  },
   startTraining: {
     handler: 'start-training',
     description: "Starts one variant's Linear Learner training job",

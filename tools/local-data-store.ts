@@ -59,9 +59,14 @@ export class LocalDataStore implements DataStore {
 
   async head(key: string): Promise<StoredObject | undefined> {
     return stat(this.uri(key)).then(
-      (info) => ({ lastModified: info.mtime }),
+      (info) => ({ lastModified: info.mtime, bytes: info.size }),
       () => undefined,
     );
+  }
+
+  async readRange(key: string, start: number, end: number): Promise<AsyncIterable<Buffer>> {
+    // createReadStream's end is inclusive.
+    return createReadStream(this.uri(key), { start, end: end - 1, highWaterMark: READ_CHUNK_BYTES });
   }
 
   /** Written to `<name>.partial` and renamed on completion, so a failed run leaves no file under the real name. */

@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { prepareYear, profileEventCodes, PrepareYearResult } from '../lambda/core/data/data-preparation';
 import { identifyDataset } from '../lambda/core/data/dataset';
 import { logProgress } from '../lambda/core/data/transform/featurize-stream';
-import { WORKSHOP_DEFAULTS, settingsProblems } from '../lambda/core/experiment/settings';
+import { TrainShards, WORKSHOP_DEFAULTS, settingsProblems } from '../lambda/core/experiment/settings';
+import { layOutTrainingData } from '../lambda/core/data/train-shards';
 import { LOCAL_SOURCE_BUCKET, LocalDataStore, LocalSourceReader } from './local-data-store';
 
 export const USAGE = `Usage: npm run prepare-data -- --input <file or dir> [--input ...] --out <dir> [options]
@@ -30,6 +31,8 @@ Options:
                                validationPercent setting (default ${WORKSHOP_DEFAULTS.validationPercent})
   --max-malformed-share <x>    fail a file when more than this share of rows is not GDELT-shaped,
                                as the maxMalformedShare setting (default ${WORKSHOP_DEFAULTS.maxMalformedShare})
+  --train-shards <n>           also write the training rows as n objects of near-equal size (2 to 100) in
+                               train-shards-<n>/, as the trainShards setting (default: year, per-year objects only)
   --prefix <key prefix>        write below <out>/<key prefix>/, as the s3Prefix setting does in the bucket
                                (default: none, straight into <out>)
   --help                       show this help
@@ -43,6 +46,8 @@ export interface PrepareDataOptions {
   validationPercent: number;
   maxMalformedShare: number;
   prefix: string;
+  /** @default 'year' */
+  trainShards?: TrainShards;
 }
 
 const YEAR_FILE = /^(\d{4})\.(csv|tsv)$/;
@@ -74,6 +79,7 @@ const OPTIONS = {
   'validation-percent': { type: 'string' },
   'max-malformed-share': { type: 'string' },
   prefix: { type: 'string' },
+  'train-shards': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -97,6 +103,12 @@ export function parseOptions(argv: string[]): PrepareDataOptions | undefined {
   const maxMalformedShare = numberOption('max-malformed-share', values['max-malformed-share'], WORKSHOP_DEFAULTS.maxMalformedShare);
   checkAsSetting('max-malformed-share', 'maxMalformedShare', maxMalformedShare);
   if (values.prefix !== undefined) checkAsSetting('prefix', 's3Prefix', values.prefix);
+  const shardsText = values['train-shards'];
+  // A number is a number of shards; any other text goes to the setting's rule as it is, which names what it takes.
+  const shardsValue =
+    shardsText === undefined ? 'year' : shardsText.trim() !== '' && Number.isFinite(Number(shardsText)) ? Number(shardsText) : shardsText;
+  checkAsSetting('train-shards', 'trainShards', shardsValue);
+  const trainShards = shardsValue as TrainShards;
   return {
     inputs,
     out: values.out,
@@ -104,6 +116,7 @@ export function parseOptions(argv: string[]): PrepareDataOptions | undefined {
     validationPercent,
     maxMalformedShare,
     prefix: values.prefix ?? '',
+    trainShards,
   };
 }
 
@@ -146,6 +159,7 @@ export async function prepareData(options: PrepareDataOptions, log: (line: strin
     dataPrefix: options.prefix,
     validationPercent: options.validationPercent,
     maxMalformedShare: options.maxMalformedShare,
+    trainShards: options.trainShards ?? 'year',
     years: files.map(({ year, file }) => ({
       year,
       kind: year === testYear ? 'test' : 'train',
@@ -164,6 +178,13 @@ export async function prepareData(options: PrepareDataOptions, log: (line: strin
         `bad number ${dropped.badNumber}, zero coordinates ${dropped.zeroCoordinates}`,
     );
     results.push(result);
+  }
+  if (dataset.trainLayout.trainShards !== 'year' && dataset.trainLayout.trainingYears.length > 0) {
+    const shards = await layOutTrainingData({ store: deps.store }, dataset.trainLayout);
+    const sizes = shards.map((shard) => shard.bytes);
+    log(
+      `train shards: ${shards.length} of ${Math.min(...sizes)} to ${Math.max(...sizes)} bytes in ${deps.store.uri(dataset.channels.train)}`,
+    );
   }
   return results;
 }

@@ -77,6 +77,21 @@ describe('data bucket', () => {
     });
   });
 
+  it('expires spot checkpoints after 29 days: longer than the 28 days a spot job may run and resume from them', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          {
+            Id: 'expire-spot-checkpoints',
+            Prefix: 'sagemaker/data_distribution_types/checkpoints/',
+            ExpirationInDays: 29,
+            Status: 'Enabled',
+          },
+        ]),
+      },
+    });
+  });
+
   it('denies every request that does not use SSL', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {

@@ -39,6 +39,23 @@ describe('prepare-data tool', () => {
     expect(readdirSync(path.join(out, 'profiles'))).toEqual(['1979.json']);
   });
 
+  it('writes --train-shards near-equal shards of the training rows in their own folder', async () => {
+    // GIVEN two training years and a test year
+    copyFileSync(FIXTURE, path.join(work, '1980.tsv'));
+    const lines: string[] = [];
+    // WHEN
+    const results = await prepareData(options({ trainShards: 3 }), (line) => lines.push(line));
+    // THEN the shards hold every training record, at most one record apart in size
+    const [id] = readdirSync(path.join(work, 'out', 'datasets'));
+    const shards = path.join(work, 'out', 'datasets', id, 'train-shards-3');
+    expect(readdirSync(shards).sort()).toEqual(['part-00000.data', 'part-00001.data', 'part-00002.data']);
+    const sizes = readdirSync(shards).map((name) => readFileSync(path.join(shards, name)).length);
+    const records = results[0].counts.train + results[1].counts.train;
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(144 * records);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(144);
+    expect(lines[lines.length - 1]).toBe(`train shards: 3 of ${Math.min(...sizes)} to ${Math.max(...sizes)} bytes in ${shards}/`);
+  });
+
   it('skips every step on a rerun with the same files and settings', async () => {
     await prepareData(options(), () => undefined);
     const lines: string[] = [];
@@ -76,7 +93,25 @@ describe('parseOptions', () => {
       validationPercent: 10,
       maxMalformedShare: 0.5,
       prefix: '',
+      trainShards: 'year',
     });
+  });
+
+  it.each([
+    ['4', 4],
+    ['year', 'year'],
+  ])('takes --train-shards %s as the trainShards setting does', (text, expected) => {
+    // WHEN
+    const options = parseOptions(['--input', 'x', '--out', 'o', '--train-shards', text]);
+    // THEN
+    expect(options?.trainShards).toBe(expected);
+  });
+
+  it.each(['1', '101', '2.5', 'all'])('rejects --train-shards %s, as the trainShards setting does', (text) => {
+    // WHEN / THEN
+    expect(() => parseOptions(['--input', 'x', '--out', 'o', '--train-shards', text])).toThrow(
+      /^--train-shards .* must be "year" or an integer from 2 to 100/,
+    );
   });
 
   it('returns undefined for --help', () => {

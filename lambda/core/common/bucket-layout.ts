@@ -7,6 +7,8 @@
  *   <prefix>/datasets/<id>/validation/<year>.data
  *   <prefix>/datasets/<id>/test/<year>.data, <year>.csv
  *   <prefix>/datasets/<id>/manifests/<year>.json        written last: the mark that a year is complete
+ *   <prefix>/datasets/<id>/train-shards-<N>/part-00000.data ... part-<N-1>   the training rows in N near-equal objects
+ *   <prefix>/datasets/<id>/manifests/train-shards-<N>.json  written last: the mark that the N shards are complete
  *   <prefix>/<training job name>/output/model.tar.gz    model artifacts, where SageMaker puts them
  *   <prefix>/checkpoints/<training job name>/            a spot training job's checkpoints, to resume from
  *   <prefix>/reports/<execution name>/report.json, report.md, report.svg
@@ -41,6 +43,24 @@ export function prepareManifestKey(datasetPrefix: string, year: number): string 
   return joinKey(datasetPrefix, 'manifests', `${year}.json`);
 }
 
+/**
+ * The train channel of `trainShards: N`: its own folder per N, holding exactly the N shards and nothing else, since
+ * ShardedByS3Key hands out every object below a channel's prefix. The per-year objects stay shared by every N.
+ */
+export function trainShardsPrefix(datasetPrefix: string, shards: number): string {
+  return `${joinKey(datasetPrefix, `train-shards-${shards}`)}/`;
+}
+
+/** Shard `index` (from 0) of N; zero-padded so that key order is shard order. */
+export function trainShardKey(datasetPrefix: string, shards: number, index: number): string {
+  return joinKey(trainShardsPrefix(datasetPrefix, shards), `part-${String(index).padStart(5, '0')}.data`);
+}
+
+/** Outside the shards' channel prefix, so no training job ever reads it. */
+export function trainShardsManifestKey(datasetPrefix: string, shards: number): string {
+  return joinKey(datasetPrefix, 'manifests', `train-shards-${shards}.json`);
+}
+
 /** Outside any dataset: the profile decides a dataset's codes, so it is found before the dataset is named. */
 export function profileManifestKey(experimentPrefix: string, year: number): string {
   return joinKey(experimentPrefix, 'profiles', `${year}.json`);
@@ -53,7 +73,7 @@ export interface OutputKeys {
   testCsv?: string;
 }
 
-/** One object per year per channel, so ShardedByS3Key gives each instance whole years. */
+/** One object per year per channel, so ShardedByS3Key gives each instance whole years (trainShards cuts other objects from them). */
 export function outputKeysFor(datasetPrefix: string, year: number, kind: 'train' | 'test'): OutputKeys {
   return kind === 'train'
     ? {
@@ -68,9 +88,14 @@ export function modelOutputPrefix(experimentPrefix: string): string {
   return joinKey(experimentPrefix);
 }
 
+/** Every spot training job's checkpoint folder is below this one (with the slash); the bucket expires what is below it. */
+export function checkpointsPrefix(experimentPrefix: string): string {
+  return `${joinKey(experimentPrefix, 'checkpoints')}/`;
+}
+
 /** A spot training job's CheckpointConfig.S3Uri, with the slash: one folder per job, so no job resumes another's. */
 export function checkpointPrefix(experimentPrefix: string, jobName: string): string {
-  return `${joinKey(experimentPrefix, 'checkpoints', jobName)}/`;
+  return `${joinKey(checkpointsPrefix(experimentPrefix), jobName)}/`;
 }
 
 /** Every execution's report folder is below this one. */

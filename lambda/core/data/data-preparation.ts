@@ -38,6 +38,7 @@ export interface OutputObject {
 export interface StoredObject {
   /** When it was last written; lifecycle expiry counts from here. */
   readonly lastModified?: Date;
+  readonly bytes?: number;
 }
 
 /**
@@ -50,6 +51,8 @@ export interface DataStore {
   /** undefined when the object does not exist. */
   head(key: string): Promise<StoredObject | undefined>;
   openOutput(key: string, contentType: string): OutputObject;
+  /** Bytes `start` (inclusive) to `end` (exclusive, after `start`) of a stored object, streamed. */
+  readRange(key: string, start: number, end: number): Promise<AsyncIterable<Uint8Array | string>>;
   uri(key: string): string;
 }
 
@@ -182,18 +185,29 @@ const CONTENT_TYPES: Record<keyof OutputKeys, string> = {
 export const EXPIRY_MARGIN_DAYS = 2;
 const DAY_MS = 24 * 3600 * 1000;
 
-/** True when every object exists and, if the objects expire, none does so within the margin. */
-async function allStoredAndFresh(store: DataStore, keys: string[], retentionDays: number | undefined, now: Date): Promise<boolean> {
-  const objects = await Promise.all(keys.map((key) => store.head(key)));
-  return objects.every(
-    (object) =>
-      object !== undefined &&
-      (retentionDays === undefined ||
-        // S3 expires an object at the first midnight UTC after lastModified + retentionDays: lastModified + days is the
-        // earliest it can go.
-        (object.lastModified !== undefined &&
-          object.lastModified.getTime() + (retentionDays - EXPIRY_MARGIN_DAYS) * DAY_MS > now.getTime())),
+/**
+ * True when the object exists, has `bytes` bytes if given, and, if objects expire, does not do so within the margin.
+ */
+export async function isStoredAndFresh(
+  store: DataStore,
+  key: string,
+  retentionDays: number | undefined,
+  now: Date,
+  bytes?: number,
+): Promise<boolean> {
+  const object = await store.head(key);
+  return (
+    object !== undefined &&
+    (bytes === undefined || object.bytes === bytes) &&
+    (retentionDays === undefined ||
+      // S3 expires an object at the first midnight UTC after lastModified + retentionDays: lastModified + days is the
+      // earliest it can go.
+      (object.lastModified !== undefined && object.lastModified.getTime() + (retentionDays - EXPIRY_MARGIN_DAYS) * DAY_MS > now.getTime()))
   );
+}
+
+async function allStoredAndFresh(store: DataStore, keys: string[], retentionDays: number | undefined, now: Date): Promise<boolean> {
+  return (await Promise.all(keys.map((key) => isStoredAndFresh(store, key, retentionDays, now)))).every(Boolean);
 }
 
 /**

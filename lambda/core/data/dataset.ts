@@ -5,10 +5,12 @@
  * can never write into it: a training job's channel prefixes hold exactly the years of its own settings.
  */
 import { createHash } from 'node:crypto';
-import { channelPrefix, datasetPrefix, outputKeysFor } from '../common/bucket-layout';
+import { channelPrefix, datasetPrefix, outputKeysFor, trainShardsPrefix } from '../common/bucket-layout';
+import type { TrainShards } from '../experiment/settings';
 import type { SourceIdentity, SourceRef } from './data-manifest';
 import type { PrepareYearRequest, SourceReader } from './data-preparation';
 import type { DatasetKind } from './transform/featurize-stream';
+import type { LayOutTrainingRequest } from './train-shards';
 import { assertEventCodes, TRANSFORM_VERSION } from './transform/gdelt-transform';
 
 /** 64 bits of SHA-256: no two datasets of one bucket will ever share an id, and keys stay short. */
@@ -67,6 +69,11 @@ export interface IdentifyDatasetRequest {
   /** Days after which the bucket expires dataset objects; prepare-year rebuilds a year close to it. */
   readonly retentionDays?: number;
   readonly years: readonly YearSource[];
+  /**
+   * How the train channel is laid out (default "year"); not part of the id, since every layout is cut from the same
+   * per-year objects.
+   */
+  readonly trainShards?: TrainShards;
   /** The profile of the first training year: its codes, and the ETag of the bytes they were counted from. */
   readonly profile: { readonly year: number; readonly codes: readonly string[]; readonly sourceETag: string };
 }
@@ -74,6 +81,8 @@ export interface IdentifyDatasetRequest {
 export interface IdentifiedDataset extends DatasetLocation {
   /** One work item per year for "Prepare each year", each bound to the source ETag that named the dataset. */
   readonly years: PrepareYearRequest[];
+  /** The work item for "Lay out training data", once the years are prepared. */
+  readonly trainLayout: LayOutTrainingRequest;
 }
 
 function sourceChanged(description: string, year: number): Error {
@@ -104,10 +113,14 @@ export async function identifyDataset(sources: SourceReader, request: IdentifyDa
   const id = datasetId({ transformVersion: TRANSFORM_VERSION, codes, validationPercent: request.validationPercent, years: identified });
   const prefix = datasetPrefix(request.dataPrefix, id);
   const testYear = identified.find(({ kind }) => kind === 'test');
+  const trainShards = request.trainShards ?? 'year';
   return {
     id,
     prefix,
-    channels: { train: channelPrefix(prefix, 'train'), validation: channelPrefix(prefix, 'validation') },
+    channels: {
+      train: trainShards === 'year' ? channelPrefix(prefix, 'train') : trainShardsPrefix(prefix, trainShards),
+      validation: channelPrefix(prefix, 'validation'),
+    },
     ...(testYear && { testKey: outputKeysFor(prefix, testYear.year, 'test').testCsv }),
     years: identified.map(({ year, kind, source }) => ({
       source,
@@ -119,5 +132,11 @@ export async function identifyDataset(sources: SourceReader, request: IdentifyDa
       dataPrefix: prefix,
       ...(request.retentionDays !== undefined && { retentionDays: request.retentionDays }),
     })),
+    trainLayout: {
+      dataPrefix: prefix,
+      trainingYears: identified.filter(({ kind }) => kind === 'train').map(({ year }) => year),
+      trainShards,
+      ...(request.retentionDays !== undefined && { retentionDays: request.retentionDays }),
+    },
   };
 }

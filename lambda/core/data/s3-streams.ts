@@ -75,11 +75,20 @@ export class S3DataStore implements DataStore {
   async head(key: string): Promise<StoredObject | undefined> {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { lastModified: head.LastModified };
+      return { lastModified: head.LastModified, bytes: head.ContentLength };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw s3RequestError(this.request('HeadObject', key), error);
     }
+  }
+
+  async readRange(key: string, start: number, end: number): Promise<AsyncIterable<Uint8Array>> {
+    // HTTP ranges are inclusive.
+    const object = await callS3(this.request('GetObject', key), () =>
+      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${end - 1}` })),
+    );
+    if (!object.Body) throw s3RequestError(this.request('GetObject', key), new Error('the response has no body'));
+    return object.Body as AsyncIterable<Uint8Array>;
   }
 
   openOutput(key: string, contentType: string): OutputObject {

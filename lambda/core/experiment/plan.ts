@@ -97,6 +97,7 @@ function dataPlan(settings: ExperimentSettings): DataPlan {
       validationPercent: settings.validationPercent,
       maxMalformedShare: settings.maxMalformedShare,
       retentionDays: settings.datasetRetentionDays,
+      trainShards: settings.trainShards,
       years: [
         ...[...settings.trainingYears].sort().map((year) => ({ year, kind: 'train' as const, source: source(year) })),
         { year: settings.testYear, kind: 'test' as const, source: source(settings.testYear) },

@@ -48,10 +48,22 @@ export interface VariantSettings {
   readonly spot?: boolean;
 }
 
+/** `"year"`: one training object per training year; a number N: the training rows spread over N objects. */
+export type TrainShards = 'year' | number;
+export const MIN_TRAIN_SHARDS = 2;
+export const MAX_TRAIN_SHARDS = 100;
+
+/** How many objects the train channel holds: ShardedByS3Key hands each instance whole objects. */
+export function trainObjectCount(settings: Pick<ExperimentSettings, 'trainShards' | 'trainingYears'>): number {
+  return settings.trainShards === 'year' ? settings.trainingYears.length : settings.trainShards;
+}
+
 /** GDELT 1.0 publishes one events file per year for these years (later data is monthly, then daily). */
 export const FIRST_GDELT_YEAR = 1979;
 export const LAST_YEARLY_GDELT_YEAR = 2005;
 export const MAX_VARIANT_NAME_LENGTH = 20;
+/** SageMaker's bound on MaxRuntimeInSeconds, 28 days; the settings hold MaxWaitTimeInSeconds to it too. */
+export const MAX_TRAINING_JOB_SECONDS = 28 * 24 * 3600;
 
 export class SettingsError extends Error {
   constructor(
@@ -64,6 +76,11 @@ export class SettingsError extends Error {
 }
 
 const year: Rule = integer(FIRST_GDELT_YEAR, LAST_YEARLY_GDELT_YEAR);
+
+const trainShards: Rule = (value) =>
+  value === 'year' || (Number.isInteger(value) && (value as number) >= MIN_TRAIN_SHARDS && (value as number) <= MAX_TRAIN_SHARDS)
+    ? undefined
+    : `must be "year" or an integer from ${MIN_TRAIN_SHARDS} to ${MAX_TRAIN_SHARDS}`;
 
 const inputMode: Rule = (value) => {
   // SageMaker accepts FastFile for any algorithm, but Linear Learner's documentation names only File and Pipe.
@@ -160,14 +177,14 @@ const SETTINGS = {
     doc: 'Training stopping condition.',
     default: 1800,
     // SageMaker's own bounds for MaxRuntimeInSeconds on a training job: up to 28 days.
-    problems: single(integer(60, 28 * 24 * 3600)),
+    problems: single(integer(60, MAX_TRAINING_JOB_SECONDS)),
   }),
   maxWaitInSeconds: setting<number>({
     doc: 'Spot training stopping condition: waiting for spot capacity plus training; at least maxRuntimeInSeconds.',
     // Twice the default runtime: room for one interruption and a resume from the last checkpoint.
     default: 3600,
-    // The same 28 days SageMaker allows for MaxRuntimeInSeconds.
-    problems: single(integer(60, 28 * 24 * 3600)),
+    // The same 28 days SageMaker allows for MaxRuntimeInSeconds. The bucket's checkpoint expiry is derived from it.
+    problems: single(integer(60, MAX_TRAINING_JOB_SECONDS)),
   }),
   inputMode: setting<InputMode>({
     doc: 'How training jobs read their data: File (downloaded first) or Pipe (streamed from S3).',
@@ -240,6 +257,11 @@ const SETTINGS = {
       Array.isArray(value) && value.length >= 1 && value.length <= 27
         ? value.flatMap((entry, i) => single(year)(entry, `${path}[${i}]`))
         : [`${path}: ${describe(value)} must be a non-empty list of years`],
+  }),
+  trainShards: setting<TrainShards>({
+    doc: 'Objects of the train channel: "year" (one per training year) or N (2 to 100) objects of near-equal size, the rows spread evenly.',
+    default: 'year',
+    problems: single(trainShards),
   }),
   testYear: setting<number>({ doc: 'GDELT year held out for evaluating the endpoints.', default: 1984, problems: single(year) }),
   validationPercent: setting<number>({
@@ -368,13 +390,17 @@ function crossSettingProblems(settings: ExperimentSettings): string[] {
       `maxWaitInSeconds: ${settings.maxWaitInSeconds} must be at least maxRuntimeInSeconds (${settings.maxRuntimeInSeconds}) for spot training (variants ${spotVariants.join(', ')})`,
     );
   }
+  const objects = trainObjectCount(settings);
+  const objectsText =
+    settings.trainShards === 'year' ? `${objects} (one per training year)` : `${objects} (trainShards: ${settings.trainShards})`;
   variants.forEach((variant, i) => {
     const count = variant.instanceCount ?? settings.instanceCount;
     // ShardedByS3Key hands out whole objects: an instance without one has no data to train on.
-    if (variant.trainDistribution === 'ShardedByS3Key' && count > years.length) {
+    if (variant.trainDistribution === 'ShardedByS3Key' && count > objects) {
       const where = i < settings.variants.length ? `variants[${i}]` : 'sweep';
       problems.push(
-        `${where} (${variant.name}): ${count} instances with ShardedByS3Key need at least ${count} training years (one object each), got ${years.length}`,
+        `${where} (${variant.name}): ${count} instances with ShardedByS3Key need at least ${count} training objects (one each), the train channel holds ${objectsText}; ` +
+          `set trainShards to at least ${count} or use at most ${objects} instances`,
       );
     }
   });

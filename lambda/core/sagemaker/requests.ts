@@ -47,7 +47,10 @@ function spotFields(
   };
 }
 
-/** The channels are the dataset's prefixes: SageMaker reads every object below them, and they hold exactly its years. */
+/**
+ * The channels are the dataset's prefixes: SageMaker reads every object below them, and they hold exactly its years
+ * (or, with trainShards, exactly its shards).
+ */
 export function trainingJobRequest(
   variant: VariantPlan,
   deployment: Deployment,

@@ -6,6 +6,7 @@
 import type { ExecutionCleanUpResult } from '../cleanup/cleanup';
 import type { DatasetLocation, IdentifiedDataset } from '../data/dataset';
 import type { PrepareYearResult, ProfileEventCodesResult } from '../data/data-preparation';
+import type { TrainObject } from '../data/train-shards';
 import type { EvaluateEndpointResult } from '../evaluation/endpoint-scoring';
 import type { ExecutionPlan, VariantPlan } from '../experiment/plan';
 import type { PreflightResult } from '../preflight/preflight';
@@ -24,7 +25,12 @@ export type CleanUpState = Partial<ExecutionCleanUpResult> & { readonly attempt:
 /** The execution's state: the plan, then each stage's result under its own field, in the order they run. */
 export interface ExecutionState extends ExecutionPlan {
   readonly preflight?: PreflightResult;
-  readonly prepared?: { readonly profile: ProfileEventCodesResult; readonly years?: readonly PrepareYearResult[] };
+  readonly prepared?: {
+    readonly profile: ProfileEventCodesResult;
+    readonly years?: readonly PrepareYearResult[];
+    /** The objects of the train channel, in key order: what the instances of a sharded job split between them. */
+    readonly trainObjects?: readonly TrainObject[];
+  };
   readonly dataset?: IdentifiedDataset;
   /** One per variant, in the plan's order, once its pipeline has ended: evaluated, or failed. */
   readonly results?: readonly VariantSummary[];

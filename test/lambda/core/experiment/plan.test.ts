@@ -220,8 +220,16 @@ describe('planExecution data and report', () => {
       validationPercent: 10,
       maxMalformedShare: 0.5,
       retentionDays: 30,
+      trainShards: 'year',
       years: [year(1979, 'train'), year(1980, 'train'), year(1981, 'train'), year(1982, 'train'), year(1983, 'train'), year(1984, 'test')],
     });
+  });
+
+  it('passes trainShards to the dataset, which lays out the train channel', () => {
+    // GIVEN / WHEN
+    const { data } = planFor({ trainShards: 10 });
+    // THEN
+    expect(data.dataset.trainShards).toBe(10);
   });
 
   it('profiles the earliest training year even when the years are given out of order', () => {

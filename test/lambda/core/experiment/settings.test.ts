@@ -313,20 +313,59 @@ describe('variants', () => {
     );
   });
 
-  it('rejects a sharded variant with more instances than training years', () => {
+  it('rejects a sharded variant with more instances than training years, naming the counts and the fix', () => {
     // GIVEN 5 training years: ShardedByS3Key gives each instance one whole object
     const overrides = variant({ name: 'sharded', trainDistribution: 'ShardedByS3Key', instanceCount: 6 });
     // WHEN / THEN
     expect(() => resolve(overrides)).toThrow(
-      /variants\[0\] \(sharded\): 6 instances with ShardedByS3Key need at least 6 training years \(one object each\), got 5/,
+      'variants[0] (sharded): 6 instances with ShardedByS3Key need at least 6 training objects (one each), the train channel holds 5 (one per training year); set trainShards to at least 6 or use at most 5 instances',
     );
   });
 
   it('rejects fewer training years than the instances of the default sharded variant', () => {
     // GIVEN / WHEN / THEN
     expect(() => resolve({ trainingYears: [1979, 1980] })).toThrow(
-      /variants\[1\] \(sharded\): 5 instances with ShardedByS3Key need at least 5 training years \(one object each\), got 2/,
+      /variants\[1\] \(sharded\): 5 instances with ShardedByS3Key need at least 5 training objects \(one each\), the train channel holds 2 \(one per training year\)/,
     );
+  });
+
+  it('rejects a sharded variant with more instances than trainShards gives objects', () => {
+    // GIVEN 8 shards and a 10-instance sharded variant
+    const overrides = { ...variant({ name: 'wide', trainDistribution: 'ShardedByS3Key', instanceCount: 10 }), trainShards: 8 };
+    // WHEN / THEN
+    expect(() => resolve(overrides)).toThrow(
+      'variants[0] (wide): 10 instances with ShardedByS3Key need at least 10 training objects (one each), the train channel holds 8 (trainShards: 8); set trainShards to at least 10 or use at most 8 instances',
+    );
+  });
+
+  it('allows a sharded variant with more instances than training years when trainShards gives enough objects', () => {
+    // GIVEN 5 training years, 10 shards
+    const overrides = { ...variant({ name: 'wide', trainDistribution: 'ShardedByS3Key', instanceCount: 10 }), trainShards: 10 };
+    // WHEN
+    const settings = resolve(overrides);
+    // THEN
+    expect(settings.trainShards).toBe(10);
+  });
+
+  it('rejects a swept sharded instance count above the shard count, naming the sweep', () => {
+    // GIVEN
+    const overrides = { variants: [], sweep: { trainDistribution: ['ShardedByS3Key'], instanceCount: [4, 12] }, trainShards: 10 };
+    // WHEN / THEN
+    expect(() => resolve(overrides)).toThrow(/sweep \(i12\): 12 instances with ShardedByS3Key need at least 12 training objects/);
+  });
+
+  it.each([[1], [101], [2.5], ['10'], ['years'], [null], [true]])('rejects trainShards %p, naming the setting and the value', (value) => {
+    // GIVEN / WHEN / THEN
+    expect(() => resolve({ trainShards: value })).toThrow(
+      `trainShards: ${JSON.stringify(value)} must be "year" or an integer from 2 to 100`,
+    );
+  });
+
+  it('defaults trainShards to one object per training year', () => {
+    // GIVEN / WHEN
+    const settings = resolve({});
+    // THEN
+    expect(settings.trainShards).toBe('year');
   });
 
   it('allows a replicated variant with more instances than training years', () => {

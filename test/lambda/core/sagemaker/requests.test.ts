@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   dataUri,
   endpointConfigRequest,
@@ -5,6 +6,10 @@ import {
   modelRequest,
   trainingJobRequest,
 } from '../../../../lambda/core/sagemaker/requests';
+import { trainShardKey } from '../../../../lambda/core/common/bucket-layout';
+import type { SourceReader } from '../../../../lambda/core/data/data-preparation';
+import { identifyDataset } from '../../../../lambda/core/data/dataset';
+import { FIXTURE_CODES } from '../../s3-test-helpers';
 import { BUCKET, CHANNELS, EXECUTION, IMAGE, ROLE_ARN, STACK_NAME, planFor } from '../../variant-fixture';
 
 const DEPLOYMENT = { bucketName: BUCKET, roleArn: ROLE_ARN };
@@ -264,6 +269,82 @@ describe('trainingJobRequest for input mode and spot', () => {
     expect(request).not.toHaveProperty('EnableManagedSpotTraining');
     expect(request).not.toHaveProperty('CheckpointConfig');
     expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1800 });
+  });
+});
+
+describe('trainingJobRequest over trainShards', () => {
+  /** The dataset "Identify dataset" names for a plan, with every GDELT object at one ETag. */
+  async function identifiedChannels(plan: ReturnType<typeof planFor>) {
+    const sources: SourceReader = {
+      identify: async (source) => ({ ...source, eTag: '"etag"' }),
+      open: async () => Readable.from([]),
+      describe: (source) => source.key,
+    };
+    return identifyDataset(sources, { ...plan.data.dataset, profile: { year: 1979, codes: FIXTURE_CODES, sourceETag: '"etag"' } });
+  }
+
+  it('sends a 10-instance ShardedByS3Key variant over trainShards 10 to the shard prefix, and nothing else changes', async () => {
+    // GIVEN a plan of 10 shards and a 10-instance sharded variant, and the dataset identified from it
+    const plan = planFor({ trainShards: 10, variants: [{ name: 'sharded10', trainDistribution: 'ShardedByS3Key', instanceCount: 10 }] });
+    const sharded = plan.variants[0];
+    const dataset = await identifiedChannels(plan);
+    // WHEN
+    const request = trainingJobRequest(sharded, DEPLOYMENT, dataset.channels);
+    // THEN the train channel is the prefix that holds exactly the 10 shards, split across the 10 instances
+    const datasetUri = `s3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/${dataset.id}`;
+    expect(request).toEqual({
+      TrainingJobName: sharded.jobName,
+      AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
+      RoleArn: ROLE_ARN,
+      InputDataConfig: [
+        {
+          ChannelName: 'train',
+          DataSource: {
+            S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `${datasetUri}/train-shards-10/`, S3DataDistributionType: 'ShardedByS3Key' },
+          },
+          CompressionType: 'None',
+          RecordWrapperType: 'None',
+        },
+        {
+          ChannelName: 'validation',
+          DataSource: {
+            S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `${datasetUri}/validation/`, S3DataDistributionType: 'FullyReplicated' },
+          },
+          CompressionType: 'None',
+          RecordWrapperType: 'None',
+        },
+      ],
+      OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
+      ResourceConfig: { InstanceCount: 10, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
+      HyperParameters: {
+        feature_dim: '25',
+        mini_batch_size: '500',
+        predictor_type: 'regressor',
+        epochs: '2',
+        num_models: '32',
+        loss: 'absolute_loss',
+      },
+      StoppingCondition: { MaxRuntimeInSeconds: 1800 },
+      Tags: tagsFor('sharded10'),
+    });
+    // AND the lay-out task writes those 10 shards below exactly that prefix
+    expect(dataset.trainLayout).toEqual({
+      dataPrefix: `sagemaker/data_distribution_types/datasets/${dataset.id}`,
+      trainingYears: [1979, 1980, 1981, 1982, 1983],
+      trainShards: 10,
+      retentionDays: 30,
+    });
+    expect(trainShardKey(dataset.trainLayout.dataPrefix, 10, 9)).toBe(`${dataset.prefix}/train-shards-10/part-00009.data`);
+  });
+
+  it('keeps the per-year train prefix, and the same dataset id, with trainShards "year"', async () => {
+    // GIVEN the same settings with and without shards
+    const perYear = await identifiedChannels(planFor({}));
+    const sharded = await identifiedChannels(planFor({ trainShards: 10 }));
+    // THEN both share the per-year objects; only the train channel differs
+    expect(sharded.id).toBe(perYear.id);
+    expect(perYear.channels.train).toBe(`${perYear.prefix}/train/`);
+    expect(sharded.channels.validation).toBe(perYear.channels.validation);
   });
 });
 

@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import * as protobuf from 'protobufjs';
 import { featurizeStream, profileStream } from '../../../../../lambda/core/data/transform/featurize-stream';
+import { decodeRecords } from '../recordio-decode';
 import { FIXTURE_PATH, referenceTopCodes, referenceTransform } from './gdelt-reference';
 
-const recordType = protobuf
-  .loadSync(path.join(__dirname, '../../../../../lambda/core/data/transform/record.proto'))
-  .lookupType('aialgs.data.Record');
 const fixture = readFileSync(FIXTURE_PATH);
 const codes = referenceTopCodes(fixture.toString('utf8'));
 const keptLine = fixture
@@ -26,20 +22,6 @@ function collect(stream: PassThrough): () => Buffer {
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
   return () => Buffer.concat(chunks);
-}
-
-function decodeRecords(bytes: Buffer): number[][] {
-  const rows: number[][] = [];
-  for (let offset = 0; offset < bytes.length;) {
-    const length = bytes.readUInt32LE(offset + 4);
-    const record = recordType.toObject(recordType.decode(bytes.subarray(offset + 8, offset + 8 + length))) as {
-      features: { values: { float32Tensor: { values: number[] } } };
-      label: { values: { float32Tensor: { values: number[] } } };
-    };
-    rows.push([...record.label.values.float32Tensor.values, ...record.features.values.float32Tensor.values]);
-    offset += 8 + length + ((4 - (length % 4)) % 4);
-  }
-  return rows;
 }
 
 async function runTrain(input: Buffer[] | Readable, validationPercent = 10) {
