@@ -236,6 +236,7 @@ export class ExperimentWorkflow extends Construct {
         trainingTimeInSeconds: numberAt(branch('training.trainingTimeInSeconds')),
         billableTimeInSeconds: numberAt(branch('training.billableTimeInSeconds')),
         finalMetrics: objectAt(branch('training.finalMetrics')),
+        interruptions: numberAt(branch('training.interruptions')),
       },
       hosting: { status: stringAt(branch('endpoint.status')), createdAt: stringAt(branch('endpoint.createdAt')) },
     };

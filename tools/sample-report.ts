@@ -29,6 +29,7 @@ function variant(name: string, trainDistribution: string, seconds: number, mse: 
       trainingTimeInSeconds: seconds,
       billableTimeInSeconds: seconds,
       finalMetrics: { 'validation:objective_loss': mse / 4, 'train:objective_loss:final': mse / 4 + 0.01 },
+      interruptions: 0,
     },
     evaluation: { rowsScored: 1_000_000, mse, mae: mse / 4 },
     hosting: { createdAt: '2026-11-28T16:40:00Z', deletedAt: '2026-11-28T16:52:00Z' },

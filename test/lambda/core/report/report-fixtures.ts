@@ -17,6 +17,7 @@ export function variant(name: string, trainingTimeInSeconds: number, mse: number
       trainingTimeInSeconds,
       billableTimeInSeconds: trainingTimeInSeconds,
       finalMetrics: { 'validation:objective_loss': 1.25, 'train:objective_loss:final': 1.5 },
+      interruptions: 0,
     },
     evaluation: { rowsScored: mse === null ? 0 : 1000, mse, mae: mse === null ? null : mse / 2 },
     hosting: { createdAt: '2024-05-01T11:00:00Z', deletedAt: '2024-05-01T11:30:00Z' },

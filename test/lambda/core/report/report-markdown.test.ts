@@ -57,7 +57,7 @@ describe('renderMarkdown', () => {
     const spot = variant('spot-pipe', 400, 1.3, {
       inputMode: 'Pipe',
       spot: true,
-      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {} },
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {}, interruptions: 0 },
     });
     // WHEN
     const text = renderMarkdown(buildReport(reportInput([spot])));

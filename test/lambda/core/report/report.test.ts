@@ -39,7 +39,7 @@ describe('buildReport', () => {
     // GIVEN 400 s trained, 150 s billed: 1 - 150 / 400 = 0.625
     const spot = variant('spot', 400, 1.3, {
       spot: true,
-      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {} },
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {}, interruptions: 0 },
     });
     // WHEN
     const report = buildReport(reportInput([spot]));
@@ -51,7 +51,7 @@ describe('buildReport', () => {
     // GIVEN 5 x 150 s x $0.557/h = $0.11604166...
     const spot = variant('spot', 400, 1.3, {
       spot: true,
-      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {} },
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {}, interruptions: 0 },
     });
     // WHEN
     const report = buildReport(reportInput([spot]));
