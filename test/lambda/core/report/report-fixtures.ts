@@ -1,5 +1,11 @@
 import { ReportInput, VariantInput } from '../../../../lambda/core/report/report';
 
+/** A variant whose training failed before it was ever described. */
+export function failedVariant(name: string, error = 'TrainingJobFailed', cause = `Training job linear-${name} failed: ClientError: bad data`, extra: Partial<VariantInput> = {}): VariantInput {
+  const { training: _training, hosting: _hosting, evaluation: _evaluation, ...base } = variant(name, 0, null);
+  return { ...base, status: 'failed', failure: { error, cause }, ...extra };
+}
+
 /** A variant as the workflow passes it, with the numbers that matter overridable. */
 export function variant(name: string, trainingTimeInSeconds: number, mse: number | null, extra: Partial<VariantInput> = {}): VariantInput {
   return {
@@ -13,6 +19,7 @@ export function variant(name: string, trainingTimeInSeconds: number, mse: number
     endpointInstanceCount: 1,
     jobName: `linear-${name}-20240501T100000`,
     endpointName: `distributed-${name}`,
+    hyperparameters: { epochs: '2' },
     training: {
       trainingTimeInSeconds,
       billableTimeInSeconds: trainingTimeInSeconds,

@@ -16,10 +16,13 @@ describe('renderMarkdown', () => {
     // GIVEN replicated: $0.232083 training + $0.14 hosting = $0.3721
     // WHEN / THEN
     expect(markdown).toContain(
-      '| Variant | Distribution | Input mode | Spot saving | Training time | Test MSE | Test MAE | Est. cost | Pareto |',
+      '| Variant | Status | Distribution | Instances | Input mode | Spot saving | Interruptions | Shard balance | Training time | ' +
+        'Endpoint lifetime | Test MSE | Test MAE | Est. cost | Pareto (time) | Pareto (cost) |',
     );
-    expect(markdown).toContain('| replicated | FullyReplicated | File | on-demand | 300 s | 1.2 | 0.6 | $0.3721 | yes |');
-    expect(markdown).toContain('| sharded | ShardedByS3Key | File | on-demand | 120 s | 1.5 | 0.75 |');
+    expect(markdown).toContain(
+      '| replicated | succeeded | FullyReplicated | 5 x ml.c4.2xlarge | File | on-demand | - | n/a | 300 s | 1800 s | 1.2 | 0.6 | $0.3721 | yes | yes |',
+    );
+    expect(markdown).toContain('| sharded | succeeded | ShardedByS3Key | 5 x ml.c4.2xlarge | File | on-demand | - | n/a | 120 s | 1800 s | 1.5 | 0.75 |');
   });
 
   it('has a table per variant with its job, timings, final metrics and costs', () => {
@@ -62,7 +65,7 @@ describe('renderMarkdown', () => {
     // WHEN
     const text = renderMarkdown(buildReport(reportInput([spot])));
     // THEN
-    expect(text).toContain('| spot-pipe | FullyReplicated | Pipe | 62.5% | 400 s |');
+    expect(text).toContain('| spot-pipe | succeeded | FullyReplicated | 5 x ml.c4.2xlarge | Pipe | 62.5% | 0 | n/a | 400 s |');
     expect(text).toContain('| Spot saving | 62.5% |');
   });
 
@@ -72,7 +75,7 @@ describe('renderMarkdown', () => {
     // WHEN
     const text = renderMarkdown(buildReport(reportInput([piped])));
     // THEN
-    expect(text).toContain('| a\\|b | FullyReplicated |');
+    expect(text).toContain('| a\\|b | succeeded | FullyReplicated |');
   });
 
   it('lists the Pareto frontier for a sweep of three or more variants', () => {
