@@ -83,7 +83,12 @@ export function reportPrefix(experimentPrefix: string, executionName: string): s
 }
 
 /** The report's three files in an execution's report folder. */
-export function reportKeys(prefix: string): { readonly json: string; readonly markdown: string; readonly svg: string; readonly costSvg: string } {
+export function reportKeys(prefix: string): {
+  readonly json: string;
+  readonly markdown: string;
+  readonly svg: string;
+  readonly costSvg: string;
+} {
   return {
     json: joinKey(prefix, 'report.json'),
     markdown: joinKey(prefix, 'report.md'),

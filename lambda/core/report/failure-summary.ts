@@ -18,10 +18,17 @@ export interface FailedVariant {
  * "<k> of <n> variants failed: <name>: <error>: <cause>; ... Report: <uri>", the list cut with "and k more" (and
  * an entry cut with "...") where it would pass `maxLength`.
  */
-export function variantsFailedCause(failed: readonly FailedVariant[], total: number, reportUri: string, maxLength = MAX_CAUSE_LENGTH): string {
+export function variantsFailedCause(
+  failed: readonly FailedVariant[],
+  total: number,
+  reportUri: string,
+  maxLength = MAX_CAUSE_LENGTH,
+): string {
   const head = `${failed.length} of ${total} variants failed: `;
   const tail = `. Report: ${reportUri}`;
-  const entries = failed.map((v) => [v.name, v.failure?.error, v.failure?.cause].filter((part) => part !== undefined && part !== '').join(': '));
+  const entries = failed.map((v) =>
+    [v.name, v.failure?.error, v.failure?.cause].filter((part) => part !== undefined && part !== '').join(': '),
+  );
   const more = (left: number): string => (left === 0 ? '' : `; and ${left} more`);
 
   const kept: string[] = [];

@@ -95,7 +95,9 @@ function costText(cost: CostEstimate | null): string {
 function shardRows(v: VariantReport): string[][] {
   const balance = v.shardBalance;
   if (balance === null) return [];
-  const how = balance.estimated ? `estimated, ${balance.objects} objects over ${balance.instances} instances` : 'every instance reads every object';
+  const how = balance.estimated
+    ? `estimated, ${balance.objects} objects over ${balance.instances} instances`
+    : 'every instance reads every object';
   return [
     ['Shard balance (largest / smallest)', shardBalanceText(v)],
     ['Bytes per instance', `${balance.largestBytes} largest, ${balance.smallestBytes} smallest (${how})`],
@@ -168,8 +170,12 @@ function frontierLines(report: Report): string[] {
   const scored = report.variants.filter((v) => v.status === 'succeeded' && v.testMse !== null).length;
   if (scored < 3) return [];
   return [
-    ...(report.paretoFrontier.length > 0 ? [`Pareto frontier (training time vs test MSE), fastest first: ${report.paretoFrontier.join(', ')}.`, ''] : []),
-    ...(report.costFrontier.length > 0 ? [`Pareto frontier (estimated cost vs test MSE), cheapest first: ${report.costFrontier.join(', ')}.`, ''] : []),
+    ...(report.paretoFrontier.length > 0
+      ? [`Pareto frontier (training time vs test MSE), fastest first: ${report.paretoFrontier.join(', ')}.`, '']
+      : []),
+    ...(report.costFrontier.length > 0
+      ? [`Pareto frontier (estimated cost vs test MSE), cheapest first: ${report.costFrontier.join(', ')}.`, '']
+      : []),
   ];
 }
 

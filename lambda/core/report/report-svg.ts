@@ -115,7 +115,15 @@ function frontierMarks(chart: ScatterChart, plotted: readonly PlotPoint[]): stri
 function unplottedText(unplotted: ScatterChart['unplotted']): string[] {
   if (unplotted.length === 0) return [];
   const reasons = [...new Set(unplotted.map((u) => u.reason))];
-  const text = reasons.map((reason) => `${reason}: ${unplotted.filter((u) => u.reason === reason).map((u) => u.name).join(', ')}`).join('; ');
+  const text = reasons
+    .map(
+      (reason) =>
+        `${reason}: ${unplotted
+          .filter((u) => u.reason === reason)
+          .map((u) => u.name)
+          .join(', ')}`,
+    )
+    .join('; ');
   return [`<text class="unplotted" x="${MARGIN.left}" y="${MARGIN.top - 8}">Not plotted (${escapeXml(text)})</text>`];
 }
 

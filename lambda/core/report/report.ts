@@ -7,7 +7,16 @@ import { requireText } from '../common/input-checks';
 import { CostEstimate, HostingCostEstimate, hostingCost, parseIsoTime, trainingCost, validatePrices } from './cost';
 import { paretoFrontier } from './frontier';
 import { ShardBalance, TrainObject, shardBalance, validateTrainObjects } from './shard-balance';
-import { CheckedVariant, EvaluationInput, HostingInput, TrainingInput, VariantFailure, VariantInput, VariantStatus, validateVariants } from './variant-input';
+import {
+  CheckedVariant,
+  EvaluationInput,
+  HostingInput,
+  TrainingInput,
+  VariantFailure,
+  VariantInput,
+  VariantStatus,
+  validateVariants,
+} from './variant-input';
 import { verdictText } from './verdict';
 
 export type { VariantInput } from './variant-input';
@@ -89,7 +98,7 @@ export interface Report {
 export const REPORT_NOTES: readonly string[] = [
   'Training time is DescribeTrainingJob TrainingTimeInSeconds (wall clock, seconds).',
   'BillableTimeInSeconds is per instance, as SageMaker reports it: training cost = BillableTimeInSeconds x instance count x price per hour / 3600.',
-  'Spot saving = 1 - BillableTimeInSeconds / TrainingTimeInSeconds, for variants trained on managed spot capacity (n/a when the training time is 0); interruptions count the job\'s transitions into the Interrupted status.',
+  "Spot saving = 1 - BillableTimeInSeconds / TrainingTimeInSeconds, for variants trained on managed spot capacity (n/a when the training time is 0); interruptions count the job's transitions into the Interrupted status.",
   'Endpoint lifetime = seconds from endpoint creation to deletion; hosting cost = endpoint instance count x that lifetime (or the time to the report if the endpoint is kept) x price per hour / 3600.',
   'Shard balance = bytes read by the busiest / the least busy training instance. For ShardedByS3Key it is estimated: SageMaker gives each instance whole objects, about 1/n of them, modelled as object i (in key order) going to instance i mod n. FullyReplicated instances each read every object.',
   'MSE and MAE are computed over every scored row of the test set; the training loss is absolute loss, so MAE is what training minimised.',
@@ -116,10 +125,15 @@ function costOf(v: CheckedVariant, input: ReportInput): VariantReport['cost'] {
       )
     : null;
   const hosting = v.hosting
-    ? hostingCost({ instanceType: v.endpointInstanceType, instanceCount: v.endpointInstanceCount, ...v.hosting }, input.generatedAt, input.pricesPerHour)
+    ? hostingCost(
+        { instanceType: v.endpointInstanceType, instanceCount: v.endpointInstanceCount, ...v.hosting },
+        input.generatedAt,
+        input.pricesPerHour,
+      )
     : null;
   const known = [training, hosting].filter((estimate): estimate is CostEstimate => estimate !== null);
-  const totalUsd = training === null || known.some((estimate) => estimate.usd === null) ? null : known.reduce((sum, estimate) => sum + estimate.usd!, 0);
+  const totalUsd =
+    training === null || known.some((estimate) => estimate.usd === null) ? null : known.reduce((sum, estimate) => sum + estimate.usd!, 0);
   return { training, hosting, totalUsd };
 }
 
@@ -167,7 +181,11 @@ export function buildReport(input: ReportInput): Report {
   const costFrontier = paretoFrontier(
     scored.filter((v) => v.cost.totalUsd !== null).map((v) => ({ name: v.name, x: v.cost.totalUsd!, y: v.testMse })),
   );
-  const withFrontiers = reports.map((v) => ({ ...v, onParetoFrontier: timeFrontier.includes(v.name), onCostFrontier: costFrontier.includes(v.name) }));
+  const withFrontiers = reports.map((v) => ({
+    ...v,
+    onParetoFrontier: timeFrontier.includes(v.name),
+    onCostFrontier: costFrontier.includes(v.name),
+  }));
   return {
     reportVersion: 2,
     executionName: input.executionName,

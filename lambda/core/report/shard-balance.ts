@@ -35,9 +35,7 @@ export function validateTrainObjects(objects: unknown): TrainObject[] {
       throw new Error(`trainObjects[${i}].bytes must be a whole number of bytes >= 0; got ${JSON.stringify(object?.bytes)}`);
     }
   });
-  return (objects as TrainObject[])
-    .map(({ key, bytes }) => ({ key, bytes }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return (objects as TrainObject[]).map(({ key, bytes }) => ({ key, bytes })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** Bytes per instance, round-robin over the objects in key order. */

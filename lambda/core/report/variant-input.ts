@@ -94,7 +94,8 @@ function validateEvaluation(at: string, evaluation: EvaluationInput): void {
 function validateOutcome(at: string, variant: VariantInput, status: VariantStatus): void {
   if (status === 'succeeded') {
     for (const part of ['training', 'hosting', 'evaluation'] as const) {
-      if (variant[part] === undefined) throw new Error(`${at}.${part} is missing; a succeeded variant has its training, hosting and evaluation`);
+      if (variant[part] === undefined)
+        throw new Error(`${at}.${part} is missing; a succeeded variant has its training, hosting and evaluation`);
     }
     if (variant.failure !== undefined) throw new Error(`${at}.failure is given for a succeeded variant`);
   } else {

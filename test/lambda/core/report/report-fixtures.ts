@@ -1,9 +1,21 @@
 import { ReportInput, VariantInput } from '../../../../lambda/core/report/report';
 
 /** A variant whose training failed before it was ever described. */
-export function failedVariant(name: string, error = 'TrainingJobFailed', cause = `Training job linear-${name} failed: ClientError: bad data`, extra: Partial<VariantInput> = {}): VariantInput {
-  const { training: _training, hosting: _hosting, evaluation: _evaluation, ...base } = variant(name, 0, null);
+export function failedVariant(
+  name: string,
+  error = 'TrainingJobFailed',
+  cause = `Training job linear-${name} failed: ClientError: bad data`,
+  extra: Partial<VariantInput> = {},
+): VariantInput {
+  const base = without(variant(name, 0, null), 'training', 'hosting', 'evaluation');
   return { ...base, status: 'failed', failure: { error, cause }, ...extra };
+}
+
+/** A copy of a variant without the given fields, as the workflow sends one that never got them. */
+export function without(v: VariantInput, ...fields: (keyof VariantInput)[]): VariantInput {
+  return Object.fromEntries(
+    Object.entries(v).filter(([field]) => !fields.includes(field as keyof VariantInput)),
+  ) as unknown as VariantInput;
 }
 
 /** A variant as the workflow passes it, with the numbers that matter overridable. */

@@ -1,5 +1,5 @@
 import { buildReport } from '../../../../lambda/core/report/report';
-import { failedVariant, reportInput, variant } from './report-fixtures';
+import { failedVariant, reportInput, variant, without } from './report-fixtures';
 
 const TRAIN_OBJECTS = [
   { key: 'train/1979.csv', bytes: 12_100_000 },
@@ -19,7 +19,10 @@ describe('buildReport with failed variants', () => {
       ['broken', 'failed', null],
       ['sharded', 'succeeded', 1.5],
     ]);
-    expect(report.variants[1].failure).toEqual({ error: 'TrainingJobFailed', cause: 'Training job linear-broken failed: ClientError: bad data' });
+    expect(report.variants[1].failure).toEqual({
+      error: 'TrainingJobFailed',
+      cause: 'Training job linear-broken failed: ClientError: bad data',
+    });
     expect(report.variantsFailed).toBe(1);
   });
 
@@ -76,14 +79,14 @@ describe('buildReport with failed variants', () => {
 
   it('treats a variant without a status as succeeded', () => {
     // GIVEN
-    const { status: _status, ...withoutStatus } = { ...variant('replicated', 300, 1.2), status: undefined };
+    const withoutStatus = without({ ...variant('replicated', 300, 1.2), status: 'succeeded' }, 'status');
     // WHEN / THEN
     expect(buildReport(reportInput([withoutStatus])).variants[0].status).toBe('succeeded');
   });
 
   it('rejects a succeeded variant without its evaluation', () => {
     // GIVEN
-    const { evaluation: _evaluation, ...unevaluated } = variant('replicated', 300, 1.2);
+    const unevaluated = without(variant('replicated', 300, 1.2), 'evaluation');
     // WHEN / THEN
     expect(() => buildReport(reportInput([unevaluated]))).toThrow(
       /variants\[0\]\.evaluation is missing; a succeeded variant has its training, hosting and evaluation/,
@@ -92,7 +95,7 @@ describe('buildReport with failed variants', () => {
 
   it('rejects a failed variant without its failure', () => {
     // GIVEN
-    const { failure: _failure, ...noReason } = failedVariant('broken');
+    const noReason = without(failedVariant('broken'), 'failure');
     // WHEN / THEN
     expect(() => buildReport(reportInput([noReason]))).toThrow(/variants\[0\]\.failure must be an object; got undefined/);
   });

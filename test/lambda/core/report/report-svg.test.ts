@@ -206,7 +206,10 @@ describe('renderCostChart', () => {
     variant('replicated', 300, 1.2),
     variant('sharded-2', 100, 1.6),
     variant('sharded-4', 150, 1.3),
-    variant('sharded-8', 320, 1.25, { spot: true, training: { trainingTimeInSeconds: 320, billableTimeInSeconds: 50, finalMetrics: {}, interruptions: 1 } }),
+    variant('sharded-8', 320, 1.25, {
+      spot: true,
+      training: { trainingTimeInSeconds: 320, billableTimeInSeconds: 50, finalMetrics: {}, interruptions: 1 },
+    }),
   ];
   const circleAt = (root: XmlElement, name: string): string => {
     const circle = all(all(root, (e) => e.attributes['data-variant'] === name)[0], (e) => e.name === 'circle')[0];

@@ -53,7 +53,9 @@ describe('validateTrainObjects', () => {
 
   it('rejects a key listed twice', () => {
     // GIVEN / WHEN / THEN
-    expect(() => validateTrainObjects([...objects(1), ...objects(2)])).toThrow(/trainObjects\[1\]\.key "train\/part-000\.csv" is listed twice/);
+    expect(() => validateTrainObjects([...objects(1), ...objects(2)])).toThrow(
+      /trainObjects\[1\]\.key "train\/part-000\.csv" is listed twice/,
+    );
   });
 
   it('rejects a size that is not a whole number of bytes', () => {

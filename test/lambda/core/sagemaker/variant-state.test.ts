@@ -125,7 +125,14 @@ describe('summarizeTraining', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'InProgress', SecondaryStatus: 'Training' }), 149, 150);
     // THEN
-    expect(summary).toEqual({ status: 'InProgress', secondaryStatus: 'Training', polls: 149, finalMetrics: {}, interruptions: 0, next: 'wait' });
+    expect(summary).toEqual({
+      status: 'InProgress',
+      secondaryStatus: 'Training',
+      polls: 149,
+      finalMetrics: {},
+      interruptions: 0,
+      next: 'wait',
+    });
   });
 
   it('fails with TrainingTimedOut once a running job reaches the poll bound', () => {
