@@ -64,7 +64,9 @@ describe('create-model handler', () => {
 
   it('fails clearly, before calling SageMaker, when training reported no artifact', async () => {
     // GIVEN
-    const state = variantState('sharded', { training: { status: 'Completed', polls: 6, finalMetrics: {}, interruptions: 0, next: 'continue' } });
+    const state = variantState('sharded', {
+      training: { status: 'Completed', polls: 6, finalMetrics: {}, interruptions: 0, next: 'continue' },
+    });
     // WHEN / THEN
     await expect(handler(state)).rejects.toThrow(
       new RegExp(`^Training job ${state.variant.jobName} reported no model artifact; cannot create model ${state.variant.modelName}$`),
