@@ -1,15 +1,17 @@
 /**
- * Writes the experiment's report (JSON, Markdown, SVG) under the execution's report prefix and
- * returns the verdict and where the report is.
+ * Writes the experiment's report (JSON, Markdown, two SVG charts) under the execution's report prefix and returns
+ * the verdict, where the report is, and, when variants failed, the error the execution ends with.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { reportKeys } from './core/common/bucket-layout';
 import { requiredEnv } from './core/common/environment';
 import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/experiment/prices';
 import type { ExecutionCleanUpResult } from './core/cleanup/cleanup';
+import { VARIANTS_FAILED, variantsFailedCause } from './core/report/failure-summary';
 import { buildReport, VariantInput } from './core/report/report';
 import { renderMarkdown } from './core/report/report-markdown';
-import { renderSvg } from './core/report/report-svg';
+import { renderCostChart, renderTimeChart } from './core/report/report-svg';
+import type { TrainObject } from './core/report/shard-balance';
 
 const s3 = new S3Client({});
 
@@ -21,8 +23,11 @@ export interface WriteReportEvent {
   readonly pricesPerHour?: Record<string, number>;
   /** Where the prices come from; defaults to PRICES_SOURCE for the default table. */
   readonly pricesSource?: string;
+  /** Every variant, succeeded or failed, in the plan's order. */
   readonly variants: readonly VariantInput[];
-  /** The clean-up step's result: when each variant's endpoint was deleted (absent when kept). */
+  /** The training channel's objects in key order, for the bytes each instance reads. */
+  readonly trainObjects?: readonly TrainObject[];
+  /** The clean-up step's result: endpoint deletion times for variants whose own clean-up did not record one. */
   readonly cleanup?: ExecutionCleanUpResult;
   /** Data-preparation counts, copied into report.json as they are. */
   readonly data?: unknown;
@@ -30,9 +35,10 @@ export interface WriteReportEvent {
   readonly warnings?: readonly string[];
 }
 
-/** Adds to each variant's hosting record when the clean-up step deleted its endpoint. */
+/** Adds the clean-up step's deletion time to each hosted variant that has none of its own. */
 export function withDeletionTimes(variants: readonly VariantInput[], cleanup: ExecutionCleanUpResult | undefined): VariantInput[] {
   return variants.map((variant) => {
+    if (!variant.hosting || variant.hosting.deletedAt) return variant;
     const deletedAt = cleanup?.variants.find((entry) => entry.variantName === variant.name)?.endpointDeletedAt;
     return deletedAt ? { ...variant, hosting: { ...variant.hosting, deletedAt } } : variant;
   });
@@ -40,7 +46,10 @@ export function withDeletionTimes(variants: readonly VariantInput[], cleanup: Ex
 
 export interface WriteReportResult {
   readonly summary: string;
-  readonly uris: { readonly json: string; readonly markdown: string; readonly svg: string };
+  readonly uris: { readonly json: string; readonly markdown: string; readonly svg: string; readonly costSvg: string };
+  readonly variantsFailed: number;
+  /** When variants failed: what the execution's Fail state ends with. */
+  readonly failure?: { readonly error: typeof VARIANTS_FAILED; readonly cause: string };
 }
 
 function pricesSourceFor(event: WriteReportEvent): string {
@@ -48,6 +57,8 @@ function pricesSourceFor(event: WriteReportEvent): string {
   if (!event.pricesPerHour || JSON.stringify(event.pricesPerHour) === JSON.stringify(DEFAULT_PRICES_PER_HOUR)) return PRICES_SOURCE;
   return "USD per instance-hour from this deployment's pricesPerHour setting.";
 }
+
+const fileName = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 
 export async function handler(event: WriteReportEvent): Promise<WriteReportResult> {
   const bucket = requiredEnv('DATA_BUCKET');
@@ -65,13 +76,19 @@ export async function handler(event: WriteReportEvent): Promise<WriteReportResul
     pricesPerHour: event.pricesPerHour ?? DEFAULT_PRICES_PER_HOUR,
     pricesSource: pricesSourceFor(event),
     variants: withDeletionTimes(event.variants, event.cleanup),
+    ...(event.trainObjects !== undefined && { trainObjects: event.trainObjects }),
     data: event.data,
     warnings: event.warnings ?? [],
   });
   const keys = reportKeys(prefix);
   const objects = [
-    { key: keys.svg, contentType: 'image/svg+xml', body: renderSvg(report) },
-    { key: keys.markdown, contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(report) },
+    { key: keys.svg, contentType: 'image/svg+xml', body: renderTimeChart(report) },
+    { key: keys.costSvg, contentType: 'image/svg+xml', body: renderCostChart(report) },
+    {
+      key: keys.markdown,
+      contentType: 'text/markdown; charset=utf-8',
+      body: renderMarkdown(report, { time: fileName(keys.svg), cost: fileName(keys.costSvg) }),
+    },
     // Last, so a report.json present means the whole report is.
     { key: keys.json, contentType: 'application/json', body: `${JSON.stringify(report, null, 2)}\n` },
   ];
@@ -79,8 +96,13 @@ export async function handler(event: WriteReportEvent): Promise<WriteReportResul
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: object.key, ContentType: object.contentType, Body: object.body }));
   }
   const uri = (key: string): string => `s3://${bucket}/${key}`;
+  const failed = report.variants.filter((v) => v.status === 'failed');
   return {
     summary: report.verdict,
-    uris: { json: uri(keys.json), markdown: uri(keys.markdown), svg: uri(keys.svg) },
+    uris: { json: uri(keys.json), markdown: uri(keys.markdown), svg: uri(keys.svg), costSvg: uri(keys.costSvg) },
+    variantsFailed: failed.length,
+    ...(failed.length > 0 && {
+      failure: { error: VARIANTS_FAILED, cause: variantsFailedCause(failed, report.variants.length, uri(keys.markdown)) },
+    }),
   };
 }

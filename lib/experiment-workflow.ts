@@ -310,13 +310,14 @@ export class ExperimentWorkflow extends Construct {
         trainingTimeInSeconds: numberAt(branch('training.trainingTimeInSeconds')),
         billableTimeInSeconds: numberAt(branch('training.billableTimeInSeconds')),
         finalMetrics: objectAt(branch('training.finalMetrics')),
+        interruptions: numberAt(branch('training.interruptions')),
       },
       hosting: { status: stringAt(branch('endpoint.status')), createdAt: stringAt(branch('endpoint.createdAt')) },
     };
     return new sfn.Pass(this, 'Summarize variant', { parameters: summary, resultPath: branch('summary') });
   }
 
-  /** report.json, report.md and report.svg under the execution's report prefix. */
+  /** report.json, report.md and its two charts (report.svg, report-cost.svg) under the execution's report prefix. */
   private writeReport(): tasks.LambdaInvoke {
     return this.invoke('Write report', this.fns.writeReport, {
       payload: payload<WriteReportEvent>({
@@ -325,6 +326,7 @@ export class ExperimentWorkflow extends Construct {
         pricesPerHour: objectAt(state('settings.pricesPerHour')),
         variants: objectAt(state('results')),
         data: objectAt(state('prepared')),
+        trainObjects: objectAt(state('prepared.trainObjects')),
         warnings: objectAt(state('preflight.warnings')),
       }),
       resultPath: state('report'),

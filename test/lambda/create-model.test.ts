@@ -7,7 +7,7 @@ import { BUCKET, EXECUTION, ROLE_ARN, STACK_NAME, variantState } from './variant
 const sagemakerMock = mockClient(SageMakerClient);
 const savedEnv = process.env;
 const ARTIFACT = 's3://experiment-data-bucket/sagemaker/data_distribution_types/linear-sharded/output/model.tar.gz';
-const COMPLETED = { status: 'Completed', polls: 6, finalMetrics: {}, modelArtifact: ARTIFACT, next: 'continue' as const };
+const COMPLETED = { status: 'Completed', polls: 6, finalMetrics: {}, interruptions: 0, modelArtifact: ARTIFACT, next: 'continue' as const };
 
 beforeEach(() => {
   sagemakerMock.reset();
@@ -64,7 +64,9 @@ describe('create-model handler', () => {
 
   it('fails clearly, before calling SageMaker, when training reported no artifact', async () => {
     // GIVEN
-    const state = variantState('sharded', { training: { status: 'Completed', polls: 6, finalMetrics: {}, next: 'continue' } });
+    const state = variantState('sharded', {
+      training: { status: 'Completed', polls: 6, finalMetrics: {}, interruptions: 0, next: 'continue' },
+    });
     // WHEN / THEN
     await expect(handler(state)).rejects.toThrow(
       new RegExp(`^Training job ${state.variant.jobName} reported no model artifact; cannot create model ${state.variant.modelName}$`),

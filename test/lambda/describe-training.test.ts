@@ -27,7 +27,14 @@ describe('describe-training handler', () => {
     // WHEN
     const training = await handler(variantState('sharded'));
     // THEN
-    expect(training).toEqual({ status: 'InProgress', secondaryStatus: 'Starting', polls: 1, finalMetrics: {}, next: 'wait' });
+    expect(training).toEqual({
+      status: 'InProgress',
+      secondaryStatus: 'Starting',
+      polls: 1,
+      finalMetrics: {},
+      interruptions: 0,
+      next: 'wait',
+    });
   });
 
   it('returns the times, metrics and artifact of a completed job', async () => {
@@ -40,7 +47,9 @@ describe('describe-training handler', () => {
       FinalMetricDataList: [{ MetricName: 'validation:objective_loss', Value: 1.75 }],
       ModelArtifacts: { S3ModelArtifacts: ARTIFACT },
     });
-    const state = variantState('sharded', { training: { status: 'InProgress', polls: 4, finalMetrics: {}, next: 'wait' } });
+    const state = variantState('sharded', {
+      training: { status: 'InProgress', polls: 4, finalMetrics: {}, interruptions: 0, next: 'wait' },
+    });
     // WHEN
     const training = await handler(state);
     // THEN
@@ -52,6 +61,7 @@ describe('describe-training handler', () => {
       trainingTimeInSeconds: 300,
       billableTimeInSeconds: 290,
       finalMetrics: { 'validation:objective_loss': 1.75 },
+      interruptions: 0,
       modelArtifact: ARTIFACT,
     });
   });
@@ -90,7 +100,9 @@ describe('describe-training handler', () => {
   it('fails with TrainingTimedOut when the job is still running at the poll bound', async () => {
     // GIVEN the plan allows (1800 + 7200) / 60 = 150 checks; this is the 150th
     sagemakerMock.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'InProgress' });
-    const state = variantState('sharded', { training: { status: 'InProgress', polls: 149, finalMetrics: {}, next: 'wait' } });
+    const state = variantState('sharded', {
+      training: { status: 'InProgress', polls: 149, finalMetrics: {}, interruptions: 0, next: 'wait' },
+    });
     // WHEN
     const training = await handler(state);
     // THEN
@@ -102,7 +114,9 @@ describe('describe-training handler', () => {
   it('keeps waiting without a cause one check before the bound', async () => {
     // GIVEN
     sagemakerMock.on(DescribeTrainingJobCommand).resolves({ TrainingJobStatus: 'InProgress' });
-    const state = variantState('sharded', { training: { status: 'InProgress', polls: 148, finalMetrics: {}, next: 'wait' } });
+    const state = variantState('sharded', {
+      training: { status: 'InProgress', polls: 148, finalMetrics: {}, interruptions: 0, next: 'wait' },
+    });
     // WHEN
     const training = await handler(state);
     // THEN

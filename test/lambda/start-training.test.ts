@@ -80,7 +80,7 @@ describe('start-training handler', () => {
     // WHEN
     const training = await handler(variantState('replicated'));
     // THEN
-    expect(training).toEqual({ status: 'InProgress', polls: 0, finalMetrics: {}, next: 'wait' });
+    expect(training).toEqual({ status: 'InProgress', polls: 0, finalMetrics: {}, interruptions: 0, next: 'wait' });
   });
 
   it('continues when a retry finds the job this execution already started', async () => {
@@ -91,7 +91,7 @@ describe('start-training handler', () => {
     // WHEN
     const training = await handler(state);
     // THEN
-    expect(training).toEqual({ status: 'InProgress', polls: 0, finalMetrics: {}, next: 'wait' });
+    expect(training).toEqual({ status: 'InProgress', polls: 0, finalMetrics: {}, interruptions: 0, next: 'wait' });
     expect(sagemakerMock).toHaveReceivedCommandWith(ListTagsCommand, { ResourceArn: trainingJobArn(state.variant.jobName) });
   });
 

@@ -1,8 +1,9 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { ExecutionCleanUpResult } from '../../lambda/core/cleanup/cleanup';
 import { PRICES_SOURCE } from '../../lambda/core/experiment/prices';
 import { handler, WriteReportEvent } from '../../lambda/write-report';
-import { variant } from './core/report/report-fixtures';
+import { failedVariant, variant } from './core/report/report-fixtures';
 
 const s3 = mockClient(S3Client);
 const PREFIX = 'sagemaker/data_distribution_types/reports/run-1';
@@ -14,6 +15,14 @@ const EVENT: WriteReportEvent = {
   variants: [variant('replicated', 300, 1.2), variant('sharded', 120, 1.5)],
   data: { testRows: 3000 },
 };
+
+/** The final clean-up's result when it deleted one variant's endpoint. */
+function cleanedUp(variantName: string, endpointDeletedAt: string): ExecutionCleanUpResult {
+  return {
+    variants: [{ variantName, deleted: ['endpoint'], alreadyGone: [], kept: [], endpointDeletedAt }],
+    pendingEndpoints: [],
+  };
+}
 
 function putBody(key: string): string {
   const call = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === key);
@@ -28,11 +37,21 @@ beforeEach(() => {
 });
 
 describe('write-report handler', () => {
-  it('writes the JSON, Markdown and SVG reports with their content types', async () => {
+  it('writes the JSON, Markdown and both SVG charts with their content types, and nothing else', async () => {
     // GIVEN / WHEN
     await handler(EVENT);
     // THEN
-    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      `${PREFIX}/report.svg`,
+      `${PREFIX}/report-cost.svg`,
+      `${PREFIX}/report.md`,
+      `${PREFIX}/report.json`,
+    ]);
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'data-bucket',
+      Key: `${PREFIX}/report-cost.svg`,
+      ContentType: 'image/svg+xml',
+    });
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
       Bucket: 'data-bucket',
       Key: `${PREFIX}/report.json`,
@@ -58,19 +77,95 @@ describe('write-report handler', () => {
     expect(keys[keys.length - 1]).toBe(`${PREFIX}/report.json`);
   });
 
-  it('returns the verdict as the summary and the s3:// URIs of the three objects', async () => {
+  it('returns the verdict as the summary, the s3:// URIs of the four objects and no failure', async () => {
     // GIVEN / WHEN
     const result = await handler(EVENT);
     // THEN
     expect(result).toEqual({
       summary:
-        'sharded trained 2.50x faster than replicated (120 s vs 300 s). replicated is more accurate: test MSE 1.2 vs 1.5 for sharded (20% lower).',
+        'sharded trained 2.50x faster than replicated (120 s vs 300 s). replicated is more accurate: test MSE 1.2 vs 1.5 for sharded (20% lower). ' +
+        'By trainDistribution: best test MSE 1.2 with FullyReplicated vs 1.5 with ShardedByS3Key; fastest 120 s with ShardedByS3Key vs 300 s with FullyReplicated; ' +
+        'cheapest $0.2328 with ShardedByS3Key vs $0.3721 with FullyReplicated.',
       uris: {
         json: `s3://data-bucket/${PREFIX}/report.json`,
         markdown: `s3://data-bucket/${PREFIX}/report.md`,
         svg: `s3://data-bucket/${PREFIX}/report.svg`,
+        costSvg: `s3://data-bucket/${PREFIX}/report-cost.svg`,
       },
+      variantsFailed: 0,
     });
+  });
+
+  it('returns VariantsFailed with each failed variant and where the report is, after writing the whole report', async () => {
+    // GIVEN one of three variants failed
+    const event: WriteReportEvent = { ...EVENT, variants: [...EVENT.variants, failedVariant('broken', 'TrainingJobFailed', 'bad data')] };
+    // WHEN
+    const result = await handler(event);
+    // THEN
+    expect(result.variantsFailed).toBe(1);
+    expect(result.failure).toEqual({
+      error: 'VariantsFailed',
+      cause: `1 of 3 variants failed: broken: TrainingJobFailed: bad data. Report: s3://data-bucket/${PREFIX}/report.md`,
+    });
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 4);
+    const report = JSON.parse(putBody(`${PREFIX}/report.json`));
+    expect(report.variants[2]).toMatchObject({
+      name: 'broken',
+      status: 'failed',
+      testMse: null,
+      failure: { error: 'TrainingJobFailed', cause: 'bad data' },
+    });
+  });
+
+  it('links both charts from report.md by their file names', async () => {
+    // GIVEN / WHEN
+    await handler(EVENT);
+    // THEN
+    expect(putBody(`${PREFIX}/report.md`)).toContain('![Training time vs test MSE](report.svg)');
+    expect(putBody(`${PREFIX}/report.md`)).toContain('![Estimated cost vs test MSE](report-cost.svg)');
+  });
+
+  it('puts the shard balance from the training objects in report.json', async () => {
+    // GIVEN two objects over the sharded variant's 5 instances: three of them read nothing
+    const trainObjects = [
+      { key: 'train/1980.csv', bytes: 300 },
+      { key: 'train/1979.csv', bytes: 100 },
+    ];
+    // WHEN
+    await handler({ ...EVENT, trainObjects });
+    // THEN
+    const report = JSON.parse(putBody(`${PREFIX}/report.json`));
+    expect(report.variants[1].shardBalance).toEqual({
+      estimated: true,
+      objects: 2,
+      instances: 5,
+      largestBytes: 300,
+      smallestBytes: 0,
+      ratio: null,
+    });
+    expect(report.trainData).toEqual({ objects: 2, bytes: 400 });
+  });
+
+  it("keeps a variant's own endpoint deletion time over the clean-up step's", async () => {
+    // GIVEN the variant deleted its endpoint at 11:30; the final clean-up reports a later time
+    const cleanup = cleanedUp('replicated', '2024-05-01T11:59:00Z');
+    // WHEN
+    await handler({ ...EVENT, cleanup });
+    // THEN
+    const report = JSON.parse(putBody(`${PREFIX}/report.json`));
+    expect(report.variants[0].hosting.deletedAt).toBe('2024-05-01T11:30:00Z');
+    expect(report.variants[0].endpointLifetimeSeconds).toBe(1800);
+  });
+
+  it("takes the clean-up step's deletion time for a variant that has none", async () => {
+    // GIVEN
+    const kept = variant('replicated', 300, 1.2, { hosting: { createdAt: '2024-05-01T11:00:00Z' } });
+    const cleanup = cleanedUp('replicated', '2024-05-01T11:10:00Z');
+    // WHEN
+    await handler({ ...EVENT, variants: [kept, EVENT.variants[1]], cleanup });
+    // THEN
+    const report = JSON.parse(putBody(`${PREFIX}/report.json`));
+    expect(report.variants[0].endpointLifetimeSeconds).toBe(600);
   });
 
   it('puts every number in report.json, with the data-preparation counts as given', async () => {

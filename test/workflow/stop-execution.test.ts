@@ -187,7 +187,7 @@ describe('an execution stopped by hand, then its ABORTED status-change event', (
 
 describe('a failed execution whose own clean-up already ran, then its FAILED status-change event', () => {
   it('succeeds without removing anything the workflow kept', async () => {
-    // GIVEN an execution with keepModels whose evaluation failed: the workflow deleted endpoints and configs itself
+    // GIVEN an execution with keepModels whose evaluations failed: each variant deleted its endpoint and config itself
     sagemaker = statefulSageMaker({ trainingCompletesOnDescribe: 1, endpointInServiceOnDescribe: 1 });
     runtime = mockClient(SageMakerRuntimeClient);
     runtime.rejects(Object.assign(new Error('Received client error (400) from primary with message "bad input"'), { name: 'ModelError' }));
@@ -197,7 +197,8 @@ describe('a failed execution whose own clean-up already ran, then its FAILED sta
       return planExecution(payload as never);
     };
     const run = await runWorkflow({ keepModels: true }, 'run-1', { 'Validate input and plan': plan as never });
-    expect(run.statesEntered).toContain('Clean up after failure');
+    expect(run.statesEntered).toContain('Clean up failed variant');
+    expect(run.error?.name).toBe('VariantsFailed');
     const left = sagemaker.names();
     givenExecution('FAILED', startTime);
 

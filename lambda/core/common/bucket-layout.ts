@@ -11,7 +11,7 @@
  *   <prefix>/datasets/<id>/manifests/train-shards-<N>.json  written last: the mark that the N shards are complete
  *   <prefix>/<training job name>/output/model.tar.gz    model artifacts, where SageMaker puts them
  *   <prefix>/checkpoints/<training job name>/            a spot training job's checkpoints, to resume from
- *   <prefix>/reports/<execution name>/report.json, report.md, report.svg
+ *   <prefix>/reports/<execution name>/report.json, report.md, report.svg, report-cost.svg
  *
  * The plan, the data tasks, the SageMaker requests, the report writer, the local tool and the stack's IAM grants
  * and lifecycle rule all take their keys from here. It imports nothing, so synth loads nothing else with it.
@@ -108,6 +108,16 @@ export function reportPrefix(experimentPrefix: string, executionName: string): s
 }
 
 /** The report's three files in an execution's report folder. */
-export function reportKeys(prefix: string): { readonly json: string; readonly markdown: string; readonly svg: string } {
-  return { json: joinKey(prefix, 'report.json'), markdown: joinKey(prefix, 'report.md'), svg: joinKey(prefix, 'report.svg') };
+export function reportKeys(prefix: string): {
+  readonly json: string;
+  readonly markdown: string;
+  readonly svg: string;
+  readonly costSvg: string;
+} {
+  return {
+    json: joinKey(prefix, 'report.json'),
+    markdown: joinKey(prefix, 'report.md'),
+    svg: joinKey(prefix, 'report.svg'),
+    costSvg: joinKey(prefix, 'report-cost.svg'),
+  };
 }

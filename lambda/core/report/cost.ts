@@ -87,7 +87,7 @@ export interface HostingCostEstimate extends CostEstimate {
   readonly stillRunning: boolean;
 }
 
-function parseIsoTime(field: string, value: string): number {
+export function parseIsoTime(field: string, value: string): number {
   const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(time)) throw new Error(`${field} must be an ISO date-time; got ${JSON.stringify(value)}`);
   return time;

@@ -1,29 +1,25 @@
 /**
- * The experiment's report as data: per-variant training time, test accuracy and cost, the
- * time-vs-accuracy Pareto frontier, and a short factual verdict. Markdown and SVG render from it.
+ * The experiment's report as data: per variant its status, training time, test accuracy, cost, spot saving, shard
+ * balance and endpoint lifetime; the time-vs-accuracy and cost-vs-accuracy Pareto frontiers over the variants that
+ * succeeded; and a short factual verdict. Markdown and SVG render from it.
  */
-import type { SucceededVariantSummary as VariantSummary } from '../workflow/execution-state';
-import { CostEstimate, HostingCostEstimate, hostingCost, trainingCost, validatePrices } from './cost';
 import { requireText } from '../common/input-checks';
+import { CostEstimate, HostingCostEstimate, hostingCost, parseIsoTime, trainingCost, validatePrices } from './cost';
+import { paretoFrontier } from './frontier';
+import { ShardBalance, TrainObject, shardBalance, validateTrainObjects } from './shard-balance';
+import {
+  CheckedVariant,
+  EvaluationInput,
+  HostingInput,
+  TrainingInput,
+  VariantFailure,
+  VariantInput,
+  VariantStatus,
+  validateVariants,
+} from './variant-input';
+import { verdictText } from './verdict';
 
-/** What the report reads of each variant's summary. */
-export type VariantInput = Pick<
-  VariantSummary,
-  | 'name'
-  | 'trainDistribution'
-  | 'instanceCount'
-  | 'instanceType'
-  | 'inputMode'
-  | 'spot'
-  | 'endpointInstanceType'
-  | 'endpointInstanceCount'
-  | 'jobName'
-  | 'endpointName'
-> & {
-  readonly training: Omit<VariantSummary['training'], 'status'>;
-  readonly evaluation: Pick<NonNullable<VariantSummary['evaluation']>, 'rowsScored' | 'mse' | 'mae'>;
-  readonly hosting: Omit<VariantSummary['hosting'], 'status'>;
-};
+export type { VariantInput } from './variant-input';
 
 export interface ReportInput {
   readonly executionName: string;
@@ -31,6 +27,8 @@ export interface ReportInput {
   readonly pricesPerHour: Record<string, number>;
   readonly pricesSource: string;
   readonly variants: readonly VariantInput[];
+  /** The training channel's objects, for the bytes each instance reads; without them there is no shard balance. */
+  readonly trainObjects?: readonly TrainObject[];
   readonly data?: unknown;
   /** Checks the preflight could not make; the run went on without them. */
   readonly warnings?: readonly string[];
@@ -38,34 +36,59 @@ export interface ReportInput {
 
 export interface VariantReport {
   readonly name: string;
+  readonly status: VariantStatus;
+  /** Failed variants only: the error and cause their branch failed with. */
+  readonly failure?: VariantFailure;
   readonly trainDistribution: string;
+  readonly instanceType: string;
+  readonly instanceCount: number;
   readonly inputMode: string;
   readonly spot: boolean;
+  readonly hyperparameters: Readonly<Record<string, string>>;
+  /** Null for a failed variant, and for one that scored no test rows. */
+  readonly testMse: number | null;
   /** Spot variants only: 1 − BillableTimeInSeconds / TrainingTimeInSeconds, the share of training time not billed. */
   readonly spotSaving?: number | null;
+  /** Spot variants only: how often the spot capacity was taken away; null when the training was not described. */
+  readonly spotInterruptions?: number | null;
+  /** Seconds from endpoint creation to deletion; null when the endpoint was kept or never created. */
+  readonly endpointLifetimeSeconds: number | null;
+  /** Bytes per training instance; null when the training objects are not known. */
+  readonly shardBalance: ShardBalance | null;
   readonly jobName: string;
   readonly endpointName: string;
-  readonly training: VariantInput['training'] & { readonly instanceType: string; readonly instanceCount: number };
-  readonly evaluation: VariantInput['evaluation'];
+  /** Absent for a variant that failed before its training was described (and likewise below). */
+  readonly training?: TrainingInput;
+  readonly evaluation?: EvaluationInput;
   /** When the endpoint was created, and deleted (absent while it is kept). */
-  readonly hosting: VariantInput['hosting'];
+  readonly hosting?: HostingInput;
   readonly cost: {
-    readonly training: CostEstimate;
-    readonly hosting: HostingCostEstimate;
-    /** Training plus hosting; null if either has no price. */
+    /** Null when the training was never described. */
+    readonly training: CostEstimate | null;
+    /** Null when no endpoint was created. */
+    readonly hosting: HostingCostEstimate | null;
+    /** Training plus hosting; null if the training cost is unknown or either has no price. */
     readonly totalUsd: number | null;
   };
-  /** True when no other variant both trained at least as fast and scored at least as well, and one of them strictly better. */
+  /** On the training-time vs test-MSE frontier of the succeeded variants. */
   readonly onParetoFrontier: boolean;
+  /** On the cost vs test-MSE frontier of the succeeded variants. */
+  readonly onCostFrontier: boolean;
 }
 
 export interface Report {
-  readonly reportVersion: 1;
+  readonly reportVersion: 2;
   readonly executionName: string;
   readonly generatedAt: string;
   readonly verdict: string;
+  readonly variantsFailed: number;
   readonly variants: readonly VariantReport[];
+  /** Training time vs test MSE, fastest first. */
   readonly paretoFrontier: readonly string[];
+  /** Estimated cost vs test MSE, cheapest first. */
+  readonly costFrontier: readonly string[];
+  /** The training channel's size, when known. */
+  readonly trainData?: { readonly objects: number; readonly bytes: number };
   readonly prices: { readonly perHour: Record<string, number>; readonly source: string };
   readonly notes: readonly string[];
   readonly warnings: readonly string[];
@@ -75,104 +98,13 @@ export interface Report {
 export const REPORT_NOTES: readonly string[] = [
   'Training time is DescribeTrainingJob TrainingTimeInSeconds (wall clock, seconds).',
   'BillableTimeInSeconds is per instance, as SageMaker reports it: training cost = BillableTimeInSeconds x instance count x price per hour / 3600.',
-  'Spot saving = 1 - BillableTimeInSeconds / TrainingTimeInSeconds, for variants trained on managed spot capacity (n/a when the training time is 0).',
-  'Hosting cost = endpoint instance count x seconds from endpoint creation to deletion (or to the report time if kept) x price per hour / 3600.',
+  "Spot saving = 1 - BillableTimeInSeconds / TrainingTimeInSeconds, for variants trained on managed spot capacity (n/a when the training time is 0); interruptions count the job's transitions into the Interrupted status.",
+  'Endpoint lifetime = seconds from endpoint creation to deletion; hosting cost = endpoint instance count x that lifetime (or the time to the report if the endpoint is kept) x price per hour / 3600.',
+  'Shard balance = bytes read by the busiest / the least busy training instance. For ShardedByS3Key it is estimated: SageMaker gives each instance whole objects, about 1/n of them, modelled as object i (in key order) going to instance i mod n. FullyReplicated instances each read every object.',
   'MSE and MAE are computed over every scored row of the test set; the training loss is absolute loss, so MAE is what training minimised.',
+  'Failed variants are listed with their error but left out of the frontiers and the comparisons; the cost of a failed variant counts what it got to.',
   'Costs are estimates from the price table below, not a bill.',
 ];
-
-function requireFinite(field: string, value: unknown, minimum = 0): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
-    throw new Error(`${field} must be a finite number >= ${minimum}; got ${JSON.stringify(value)}`);
-  }
-}
-
-export function validateVariants(variants: readonly VariantInput[]): void {
-  if (!Array.isArray(variants) || variants.length === 0) throw new Error('variants must be a non-empty array');
-  const seen = new Set<string>();
-  variants.forEach((variant, i) => {
-    const at = `variants[${i}]`;
-    requireText(`${at}.name`, variant.name);
-    if (seen.has(variant.name)) throw new Error(`${at}.name "${variant.name}" is used twice; variant names must be unique`);
-    seen.add(variant.name);
-    for (const field of ['instanceType', 'endpointInstanceType', 'jobName', 'endpointName', 'trainDistribution', 'inputMode'] as const) {
-      requireText(`${at}.${field}`, variant[field]);
-    }
-    if (typeof variant.spot !== 'boolean') throw new Error(`${at}.spot must be true or false; got ${JSON.stringify(variant.spot)}`);
-    requireFinite(`${at}.training.trainingTimeInSeconds`, variant.training?.trainingTimeInSeconds);
-    requireFinite(`${at}.training.billableTimeInSeconds`, variant.training?.billableTimeInSeconds);
-    requireFinite(`${at}.evaluation.rowsScored`, variant.evaluation?.rowsScored);
-    for (const metric of ['mse', 'mae'] as const) {
-      const value = variant.evaluation[metric];
-      if (value !== null) requireFinite(`${at}.evaluation.${metric}`, value);
-    }
-  });
-}
-
-interface Point {
-  readonly name: string;
-  readonly time: number;
-  readonly mse: number;
-}
-
-function pointsOf(
-  variants: readonly { name: string; training: { trainingTimeInSeconds: number }; evaluation: { mse: number | null } }[],
-): Point[] {
-  return variants
-    .filter((v) => v.evaluation.mse !== null)
-    .map((v) => ({ name: v.name, time: v.training.trainingTimeInSeconds, mse: v.evaluation.mse as number }));
-}
-
-/** Names of the variants no other variant dominates (faster-or-equal and lower-or-equal MSE, one strictly), fastest first. */
-export function paretoFrontier(points: readonly Point[]): string[] {
-  const dominated = (p: Point): boolean => points.some((q) => q.time <= p.time && q.mse <= p.mse && (q.time < p.time || q.mse < p.mse));
-  return points
-    .filter((p) => !dominated(p))
-    .sort((a, b) => a.time - b.time || a.mse - b.mse)
-    .map((p) => p.name);
-}
-
-/** A number with up to `digits` significant digits, without exponent noise for the usual ranges. */
-export function formatNumber(value: number, digits = 4): string {
-  if (value === 0) return '0';
-  return Number(value.toPrecision(digits)).toString();
-}
-
-export function formatUsd(value: number | null): string {
-  return value === null ? 'n/a' : `$${value.toFixed(value < 1 ? 4 : 2)}`;
-}
-
-/** One or two sentences: which trained faster and by what ratio, which is more accurate and by how much. */
-export function verdictText(
-  variants: readonly { name: string; training: { trainingTimeInSeconds: number }; evaluation: { mse: number | null } }[],
-): string {
-  const byTime = [...variants].sort((a, b) => a.training.trainingTimeInSeconds - b.training.trainingTimeInSeconds);
-  const fastest = byTime[0];
-  const slowest = byTime[byTime.length - 1];
-  const seconds = (v: typeof fastest): string => `${formatNumber(v.training.trainingTimeInSeconds)} s`;
-  if (variants.length === 1) {
-    const mse = fastest.evaluation.mse;
-    return `${fastest.name} trained in ${seconds(fastest)}${mse === null ? ' and scored no test rows.' : ` with test MSE ${formatNumber(mse)}.`}`;
-  }
-  const others = variants.length === 2 ? slowest.name : `the slowest, ${slowest.name}`;
-  const speed =
-    fastest.training.trainingTimeInSeconds === slowest.training.trainingTimeInSeconds
-      ? `All variants trained in the same time (${seconds(fastest)}).`
-      : `${fastest.name} trained ${formatRatio(slowest.training.trainingTimeInSeconds, fastest.training.trainingTimeInSeconds)} faster than ${others} (${seconds(fastest)} vs ${seconds(slowest)}).`;
-
-  const byMse = pointsOf(variants).sort((a, b) => a.mse - b.mse);
-  if (byMse.length < 2) return `${speed} Accuracy cannot be compared: fewer than two variants scored test rows.`;
-  const best = byMse[0];
-  const worst = byMse[byMse.length - 1];
-  if (best.mse === worst.mse) return `${speed} All variants have the same test MSE (${formatNumber(best.mse)}).`;
-  const lower = ((worst.mse - best.mse) / worst.mse) * 100;
-  const than = byMse.length === 2 ? worst.name : `the least accurate, ${worst.name}`;
-  return `${speed} ${best.name} is more accurate: test MSE ${formatNumber(best.mse)} vs ${formatNumber(worst.mse)} for ${than} (${formatNumber(lower, 3)}% lower).`;
-}
-
-function formatRatio(larger: number, smaller: number): string {
-  return smaller === 0 ? 'infinitely' : `${(larger / smaller).toFixed(2)}x`;
-}
 
 /** SageMaker bills a spot job for less than it trained; the difference is the saving over on-demand. */
 export function spotSaving(training: { readonly trainingTimeInSeconds: number; readonly billableTimeInSeconds: number }): number | null {
@@ -180,47 +112,90 @@ export function spotSaving(training: { readonly trainingTimeInSeconds: number; r
   return 1 - training.billableTimeInSeconds / training.trainingTimeInSeconds;
 }
 
+export function endpointLifetimeSeconds(hosting: HostingInput | undefined): number | null {
+  if (hosting?.deletedAt === undefined) return null;
+  return (parseIsoTime('hosting.deletedAt', hosting.deletedAt) - parseIsoTime('hosting.createdAt', hosting.createdAt)) / 1000;
+}
+
+function costOf(v: CheckedVariant, input: ReportInput): VariantReport['cost'] {
+  const training = v.training
+    ? trainingCost(
+        { instanceType: v.instanceType, instanceCount: v.instanceCount, billableTimeInSeconds: v.training.billableTimeInSeconds },
+        input.pricesPerHour,
+      )
+    : null;
+  const hosting = v.hosting
+    ? hostingCost(
+        { instanceType: v.endpointInstanceType, instanceCount: v.endpointInstanceCount, ...v.hosting },
+        input.generatedAt,
+        input.pricesPerHour,
+      )
+    : null;
+  const known = [training, hosting].filter((estimate): estimate is CostEstimate => estimate !== null);
+  const totalUsd =
+    training === null || known.some((estimate) => estimate.usd === null) ? null : known.reduce((sum, estimate) => sum + estimate.usd!, 0);
+  return { training, hosting, totalUsd };
+}
+
+function variantReport(v: CheckedVariant, input: ReportInput, trainObjects: readonly TrainObject[] | undefined): VariantReport {
+  const succeeded = v.status === 'succeeded';
+  return {
+    name: v.name,
+    status: v.status,
+    ...(v.failure && { failure: { error: v.failure.error, cause: v.failure.cause } }),
+    trainDistribution: v.trainDistribution,
+    instanceType: v.instanceType,
+    instanceCount: v.instanceCount,
+    inputMode: v.inputMode,
+    spot: v.spot,
+    hyperparameters: { ...v.hyperparameters },
+    testMse: succeeded ? (v.evaluation?.mse ?? null) : null,
+    ...(v.spot && { spotSaving: v.training ? spotSaving(v.training) : null, spotInterruptions: v.training?.interruptions ?? null }),
+    endpointLifetimeSeconds: endpointLifetimeSeconds(v.hosting),
+    shardBalance: trainObjects ? shardBalance(trainObjects, v.trainDistribution, v.instanceCount) : null,
+    jobName: v.jobName,
+    endpointName: v.endpointName,
+    ...(v.training && { training: { ...v.training } }),
+    ...(v.evaluation && { evaluation: { rowsScored: v.evaluation.rowsScored, mse: v.evaluation.mse, mae: v.evaluation.mae } }),
+    ...(v.hosting && { hosting: { createdAt: v.hosting.createdAt, ...(v.hosting.deletedAt && { deletedAt: v.hosting.deletedAt }) } }),
+    cost: costOf(v, input),
+    onParetoFrontier: false,
+    onCostFrontier: false,
+  };
+}
+
+/** The succeeded variants with a test MSE: the only ones a frontier compares. */
+function comparable(variants: readonly VariantReport[]): (VariantReport & { testMse: number })[] {
+  return variants.filter((v): v is VariantReport & { testMse: number } => v.status === 'succeeded' && v.testMse !== null);
+}
+
 export function buildReport(input: ReportInput): Report {
   validatePrices(input.pricesPerHour);
-  validateVariants(input.variants);
   requireText('executionName', input.executionName);
-  const frontier = paretoFrontier(pointsOf(input.variants));
-  const variants = input.variants.map((v): VariantReport => {
-    const training = trainingCost(
-      { instanceType: v.instanceType, instanceCount: v.instanceCount, billableTimeInSeconds: v.training.billableTimeInSeconds },
-      input.pricesPerHour,
-    );
-    const hosting = hostingCost(
-      { instanceType: v.endpointInstanceType, instanceCount: v.endpointInstanceCount, ...v.hosting },
-      input.generatedAt,
-      input.pricesPerHour,
-    );
-    return {
-      name: v.name,
-      trainDistribution: v.trainDistribution,
-      inputMode: v.inputMode,
-      spot: v.spot,
-      ...(v.spot && { spotSaving: spotSaving(v.training) }),
-      jobName: v.jobName,
-      endpointName: v.endpointName,
-      training: { instanceType: v.instanceType, instanceCount: v.instanceCount, ...v.training },
-      evaluation: { rowsScored: v.evaluation.rowsScored, mse: v.evaluation.mse, mae: v.evaluation.mae },
-      hosting: { createdAt: v.hosting.createdAt, ...(v.hosting.deletedAt && { deletedAt: v.hosting.deletedAt }) },
-      cost: {
-        training,
-        hosting,
-        totalUsd: training.usd === null || hosting.usd === null ? null : training.usd + hosting.usd,
-      },
-      onParetoFrontier: frontier.includes(v.name),
-    };
-  });
+  const variants = validateVariants(input.variants);
+  const trainObjects = input.trainObjects === undefined ? undefined : validateTrainObjects(input.trainObjects);
+  const reports = variants.map((v) => variantReport(v, input, trainObjects));
+
+  const scored = comparable(reports);
+  const timeFrontier = paretoFrontier(scored.map((v) => ({ name: v.name, x: v.training!.trainingTimeInSeconds, y: v.testMse })));
+  const costFrontier = paretoFrontier(
+    scored.filter((v) => v.cost.totalUsd !== null).map((v) => ({ name: v.name, x: v.cost.totalUsd!, y: v.testMse })),
+  );
+  const withFrontiers = reports.map((v) => ({
+    ...v,
+    onParetoFrontier: timeFrontier.includes(v.name),
+    onCostFrontier: costFrontier.includes(v.name),
+  }));
   return {
-    reportVersion: 1,
+    reportVersion: 2,
     executionName: input.executionName,
     generatedAt: input.generatedAt.toISOString(),
-    verdict: verdictText(input.variants),
-    variants,
-    paretoFrontier: frontier,
+    verdict: verdictText(withFrontiers),
+    variantsFailed: withFrontiers.filter((v) => v.status === 'failed').length,
+    variants: withFrontiers,
+    paretoFrontier: timeFrontier,
+    costFrontier,
+    ...(trainObjects && { trainData: { objects: trainObjects.length, bytes: trainObjects.reduce((sum, o) => sum + o.bytes, 0) } }),
     prices: { perHour: { ...input.pricesPerHour }, source: input.pricesSource },
     notes: REPORT_NOTES,
     warnings: [...(input.warnings ?? [])],

@@ -26,6 +26,8 @@ export interface TrainingStatus extends Decision {
   readonly trainingTimeInSeconds?: number;
   readonly billableTimeInSeconds?: number;
   readonly finalMetrics: Record<string, number>;
+  /** How many times managed spot capacity was taken away mid-job (0 for on-demand jobs). */
+  readonly interruptions: number;
   readonly modelArtifact?: string;
 }
 
@@ -37,7 +39,7 @@ export interface EndpointStatus extends Decision {
 }
 
 /** What a new training job or endpoint looks like before its first describe. */
-export const STARTED_TRAINING: TrainingStatus = { status: 'InProgress', polls: 0, finalMetrics: {}, next: 'wait' };
+export const STARTED_TRAINING: TrainingStatus = { status: 'InProgress', polls: 0, finalMetrics: {}, interruptions: 0, next: 'wait' };
 export const STARTED_ENDPOINT: EndpointStatus = { status: 'Creating', polls: 0, next: 'wait' };
 
 const fail = (error: VariantFailure, cause: string): Decision => ({ next: 'fail', error, cause });
@@ -73,6 +75,7 @@ export function summarizeTraining(
       | 'BillableTimeInSeconds'
       | 'FinalMetricDataList'
       | 'ModelArtifacts'
+      | 'SecondaryStatusTransitions'
     >
   >,
   polls: number,
@@ -84,10 +87,13 @@ export function summarizeTraining(
       .filter((metric) => metric.MetricName && metric.Value !== undefined)
       .map((metric) => [metric.MetricName!, metric.Value!]),
   );
+  // Each spot interruption is one transition into Interrupted; the job then resumes from its checkpoint.
+  const interruptions = (response.SecondaryStatusTransitions ?? []).filter((transition) => transition.Status === 'Interrupted').length;
   return {
     status,
     polls,
     finalMetrics,
+    interruptions,
     ...trainingDecision(jobName, status, response.FailureReason, polls, maxPolls),
     ...(response.SecondaryStatus && { secondaryStatus: response.SecondaryStatus }),
     ...(response.TrainingTimeInSeconds !== undefined && { trainingTimeInSeconds: response.TrainingTimeInSeconds }),

@@ -92,6 +92,7 @@ export interface SucceededVariantSummary extends VariantDescription {
     readonly trainingTimeInSeconds: number;
     readonly billableTimeInSeconds: number;
     readonly finalMetrics: Readonly<Record<string, number>>;
+    readonly interruptions: number;
   };
   readonly hosting: { readonly status: string; readonly createdAt: string; readonly deletedAt?: string };
   /** Added once the endpoint has been scored. */

@@ -51,6 +51,7 @@ describe('bucket layout', () => {
       json: `${PREFIX}/reports/run-1/report.json`,
       markdown: `${PREFIX}/reports/run-1/report.md`,
       svg: `${PREFIX}/reports/run-1/report.svg`,
+      costSvg: `${PREFIX}/reports/run-1/report-cost.svg`,
     });
   });
 

@@ -1,6 +1,6 @@
 import { buildReport } from '../../../../lambda/core/report/report';
 import { renderMarkdown } from '../../../../lambda/core/report/report-markdown';
-import { reportInput, variant } from './report-fixtures';
+import { failedVariant, reportInput, variant } from './report-fixtures';
 
 describe('renderMarkdown', () => {
   const report = buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, 1.5)]));
@@ -16,10 +16,15 @@ describe('renderMarkdown', () => {
     // GIVEN replicated: $0.232083 training + $0.14 hosting = $0.3721
     // WHEN / THEN
     expect(markdown).toContain(
-      '| Variant | Distribution | Input mode | Spot saving | Training time | Test MSE | Test MAE | Est. cost | Pareto |',
+      '| Variant | Status | Distribution | Instances | Input mode | Spot saving | Interruptions | Shard balance | Training time | ' +
+        'Endpoint lifetime | Test MSE | Test MAE | Est. cost | Pareto (time) | Pareto (cost) |',
     );
-    expect(markdown).toContain('| replicated | FullyReplicated | File | on-demand | 300 s | 1.2 | 0.6 | $0.3721 | yes |');
-    expect(markdown).toContain('| sharded | ShardedByS3Key | File | on-demand | 120 s | 1.5 | 0.75 |');
+    expect(markdown).toContain(
+      '| replicated | succeeded | FullyReplicated | 5 x ml.c4.2xlarge | File | on-demand | - | n/a | 300 s | 1800 s | 1.2 | 0.6 | $0.3721 | yes | yes |',
+    );
+    expect(markdown).toContain(
+      '| sharded | succeeded | ShardedByS3Key | 5 x ml.c4.2xlarge | File | on-demand | - | n/a | 120 s | 1800 s | 1.5 | 0.75 |',
+    );
   });
 
   it('has a table per variant with its job, timings, final metrics and costs', () => {
@@ -57,12 +62,12 @@ describe('renderMarkdown', () => {
     const spot = variant('spot-pipe', 400, 1.3, {
       inputMode: 'Pipe',
       spot: true,
-      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {} },
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {}, interruptions: 0 },
     });
     // WHEN
     const text = renderMarkdown(buildReport(reportInput([spot])));
     // THEN
-    expect(text).toContain('| spot-pipe | FullyReplicated | Pipe | 62.5% | 400 s |');
+    expect(text).toContain('| spot-pipe | succeeded | FullyReplicated | 5 x ml.c4.2xlarge | Pipe | 62.5% | 0 | n/a | 400 s |');
     expect(text).toContain('| Spot saving | 62.5% |');
   });
 
@@ -72,7 +77,7 @@ describe('renderMarkdown', () => {
     // WHEN
     const text = renderMarkdown(buildReport(reportInput([piped])));
     // THEN
-    expect(text).toContain('| a\\|b | FullyReplicated |');
+    expect(text).toContain('| a\\|b | succeeded | FullyReplicated |');
   });
 
   it('lists the Pareto frontier for a sweep of three or more variants', () => {
@@ -89,5 +94,83 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('BillableTimeInSeconds is per instance');
     expect(markdown).toContain('Prices: test prices');
     expect(markdown).toContain('| ml.c4.2xlarge | $0.557 |');
+  });
+
+  it('lists a failed variant in the overview with its reason and no numbers it never had', () => {
+    // GIVEN
+    const variants = [
+      variant('replicated', 300, 1.2),
+      failedVariant('broken', 'TrainingJobFailed', 'Training job x failed: ClientError: bad data'),
+    ];
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput(variants)));
+    // THEN
+    expect(text).toContain(
+      '| broken | failed: TrainingJobFailed: Training job x failed: ClientError: bad data | FullyReplicated | 5 x ml.c4.2xlarge | File | on-demand | - | n/a | n/a | none | n/a | n/a | n/a | - | - |',
+    );
+    expect(text).toContain(
+      '### broken\n\n| Item | Value |\n| --- | --- |\n| Status | failed: TrainingJobFailed: Training job x failed: ClientError: bad data |',
+    );
+    expect(text).toContain('| Endpoint | not created |');
+  });
+
+  it('shows the shard balance as the ratio and the bytes of the busiest and least busy instance', () => {
+    // GIVEN three objects (12.1, 6, 6 MB) over 2 sharded instances: 18.1 and 6 MB
+    const sharded = variant('sharded', 120, 1.5, { instanceCount: 2 });
+    const trainObjects = [
+      { key: 'train/1979.csv', bytes: 12_100_000 },
+      { key: 'train/1980.csv', bytes: 6_000_000 },
+      { key: 'train/1981.csv', bytes: 6_000_000 },
+    ];
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput([sharded], { trainObjects })));
+    // THEN
+    expect(text).toContain('| sharded | succeeded | ShardedByS3Key | 2 x ml.c4.2xlarge | File | on-demand | - | 3.02 (18.1 / 6.0 MB) |');
+    expect(text).toContain('| Bytes per instance | 18100000 largest, 6000000 smallest (estimated, 3 objects over 2 instances) |');
+  });
+
+  it('shows the endpoint lifetime, or that the endpoint was kept', () => {
+    // GIVEN
+    const kept = variant('kept', 60, 1, { hosting: { createdAt: '2024-05-01T11:00:00Z' } });
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput([variant('replicated', 300, 1.2), kept])));
+    // THEN
+    expect(text).toContain(
+      '| replicated | succeeded | FullyReplicated | 5 x ml.c4.2xlarge | File | on-demand | - | n/a | 300 s | 1800 s |',
+    );
+    expect(text).toContain('| kept | succeeded | FullyReplicated | 5 x ml.c4.2xlarge | File | on-demand | - | n/a | 60 s | kept |');
+  });
+
+  it('shows the interruptions of a spot variant', () => {
+    // GIVEN
+    const spot = variant('spot', 400, 1.3, {
+      spot: true,
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {}, interruptions: 3 },
+    });
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput([spot])));
+    // THEN
+    expect(text).toContain('| spot | succeeded | FullyReplicated | 5 x ml.c4.2xlarge | File | 62.5% | 3 |');
+    expect(text).toContain('| Spot interruptions | 3 |');
+  });
+
+  it('embeds both charts by the file names it is given', () => {
+    // GIVEN / WHEN
+    const text = renderMarkdown(report, { time: 'time.svg', cost: 'cost.svg' });
+    // THEN
+    expect(text).toContain('## Charts\n\n![Training time vs test MSE](time.svg)\n\n![Estimated cost vs test MSE](cost.svg)\n');
+  });
+
+  it('lists the cost frontier, cheapest first, for a sweep of three or more variants', () => {
+    // GIVEN e8 billed 20 s of its 400 s: the cheapest, and the most accurate
+    const sweep = [
+      variant('e2', 100, 2),
+      variant('e4', 200, 1.5),
+      variant('e8', 400, 1.4, { training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 20, finalMetrics: {}, interruptions: 0 } }),
+    ];
+    // WHEN
+    const text = renderMarkdown(buildReport(reportInput(sweep)));
+    // THEN
+    expect(text).toContain('Pareto frontier (estimated cost vs test MSE), cheapest first: e8.');
   });
 });

@@ -1,6 +1,6 @@
 import { buildReport } from '../../../../lambda/core/report/report';
-import { niceAxis, renderSvg } from '../../../../lambda/core/report/report-svg';
-import { reportInput, variant } from './report-fixtures';
+import { niceAxis, renderCostChart, renderTimeChart } from '../../../../lambda/core/report/report-svg';
+import { failedVariant, reportInput, variant } from './report-fixtures';
 
 interface XmlElement {
   name: string;
@@ -99,7 +99,7 @@ describe('parseXml (the test helper)', () => {
   });
 });
 
-describe('renderSvg', () => {
+describe('renderTimeChart', () => {
   const sweep = [
     variant('replicated', 300, 1.2),
     variant('sharded-2', 100, 1.6),
@@ -109,7 +109,7 @@ describe('renderSvg', () => {
 
   it('is well-formed SVG', () => {
     // GIVEN / WHEN
-    const root = parseXml(renderSvg(buildReport(reportInput(sweep))));
+    const root = parseXml(renderTimeChart(buildReport(reportInput(sweep))));
     // THEN
     expect(root.name).toBe('svg');
     expect(root.attributes.xmlns).toBe('http://www.w3.org/2000/svg');
@@ -118,7 +118,7 @@ describe('renderSvg', () => {
 
   it('draws one labelled point per variant', () => {
     // GIVEN / WHEN
-    const root = parseXml(renderSvg(buildReport(reportInput(sweep))));
+    const root = parseXml(renderTimeChart(buildReport(reportInput(sweep))));
     // THEN
     const points = all(root, hasClass('variant'));
     expect(points.map((p) => p.attributes['data-variant'])).toEqual(['replicated', 'sharded-2', 'sharded-4', 'sharded-8']);
@@ -130,7 +130,7 @@ describe('renderSvg', () => {
 
   it('puts the faster variant further left and the more accurate one lower', () => {
     // GIVEN / WHEN
-    const root = parseXml(renderSvg(buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, 1.5)]))));
+    const root = parseXml(renderTimeChart(buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, 1.5)]))));
     // THEN: SVG y grows downwards, so lower MSE means larger cy
     const circle = (name: string): XmlElement =>
       all(all(root, (e) => e.attributes['data-variant'] === name)[0], (e) => e.name === 'circle')[0];
@@ -140,7 +140,7 @@ describe('renderSvg', () => {
 
   it('labels both axes and marks them with ticks', () => {
     // GIVEN / WHEN
-    const root = parseXml(renderSvg(buildReport(reportInput(sweep))));
+    const root = parseXml(renderTimeChart(buildReport(reportInput(sweep))));
     // THEN
     expect(all(root, hasClass('x-label'))[0].text).toBe('Training time (seconds)');
     expect(all(root, hasClass('y-label'))[0].text).toBe('Test MSE');
@@ -151,7 +151,7 @@ describe('renderSvg', () => {
   it('connects the Pareto frontier, fastest first, when there are three or more variants', () => {
     // GIVEN sharded-2 (100 s, 1.6), sharded-4 (150 s, 1.3), replicated (300 s, 1.2); sharded-8 is dominated
     // WHEN
-    const root = parseXml(renderSvg(buildReport(reportInput(sweep))));
+    const root = parseXml(renderTimeChart(buildReport(reportInput(sweep))));
     // THEN
     const line = all(root, hasClass('pareto-frontier'));
     expect(line).toHaveLength(1);
@@ -166,7 +166,7 @@ describe('renderSvg', () => {
 
   it('draws no frontier for two variants', () => {
     // GIVEN / WHEN
-    const root = parseXml(renderSvg(buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, 1.5)]))));
+    const root = parseXml(renderTimeChart(buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, 1.5)]))));
     // THEN
     expect(all(root, hasClass('pareto-frontier'))).toHaveLength(0);
   });
@@ -175,17 +175,83 @@ describe('renderSvg', () => {
     // GIVEN
     const name = 'a<b & "c"';
     // WHEN
-    const root = parseXml(renderSvg(buildReport(reportInput([variant(name, 10, 1), variant('plain', 20, 2)]))));
+    const root = parseXml(renderTimeChart(buildReport(reportInput([variant(name, 10, 1), variant('plain', 20, 2)]))));
     // THEN
     expect(all(root, hasClass('variant'))[0].attributes['data-variant']).toBe(name);
   });
 
   it('names the variants it cannot plot', () => {
     // GIVEN / WHEN
-    const root = parseXml(renderSvg(buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, null)]))));
+    const root = parseXml(renderTimeChart(buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, null)]))));
     // THEN
     expect(all(root, hasClass('variant'))).toHaveLength(1);
-    expect(all(root, hasClass('unplotted'))[0].text).toBe('Not plotted (no test rows scored): sharded');
+    expect(all(root, hasClass('unplotted'))[0].text).toBe('Not plotted (no test rows scored: sharded)');
+  });
+
+  it('names failed variants instead of plotting them, and leaves them off the frontier', () => {
+    // GIVEN a sweep of three scored variants and one that failed
+    const variants = [...sweep.slice(0, 3), failedVariant('broken')];
+    // WHEN
+    const root = parseXml(renderTimeChart(buildReport(reportInput(variants))));
+    // THEN
+    expect(all(root, hasClass('variant')).map((g) => g.attributes['data-variant'])).toEqual(['replicated', 'sharded-2', 'sharded-4']);
+    expect(all(root, hasClass('unplotted'))[0].text).toBe('Not plotted (failed: broken)');
+    expect(all(root, hasClass('pareto-frontier'))).toHaveLength(1);
+  });
+});
+
+describe('renderCostChart', () => {
+  // sharded-8 billed 50 s of its 320 s: 5 x 50 s x $0.557/h + $0.14 hosting = $0.1787, cheaper than every other
+  const sweep = [
+    variant('replicated', 300, 1.2),
+    variant('sharded-2', 100, 1.6),
+    variant('sharded-4', 150, 1.3),
+    variant('sharded-8', 320, 1.25, {
+      spot: true,
+      training: { trainingTimeInSeconds: 320, billableTimeInSeconds: 50, finalMetrics: {}, interruptions: 1 },
+    }),
+  ];
+  const circleAt = (root: XmlElement, name: string): string => {
+    const circle = all(all(root, (e) => e.attributes['data-variant'] === name)[0], (e) => e.name === 'circle')[0];
+    return `${circle.attributes.cx},${circle.attributes.cy}`;
+  };
+
+  it('is a well-formed SVG of its own, with cost on the x axis', () => {
+    // GIVEN / WHEN
+    const root = parseXml(renderCostChart(buildReport(reportInput(sweep))));
+    // THEN
+    expect(root.name).toBe('svg');
+    expect(all(root, hasClass('x-label'))[0].text).toBe('Estimated cost, training + hosting (USD)');
+    expect(all(root, hasClass('chart-title'))[0].text).toBe('Estimated cost vs test MSE (lower-left is better)');
+  });
+
+  it('labels each point with its cost and MSE', () => {
+    // GIVEN / WHEN
+    const root = parseXml(renderCostChart(buildReport(reportInput(sweep))));
+    // THEN
+    const label = all(all(root, (e) => e.attributes['data-variant'] === 'sharded-8')[0], (e) => e.name === 'text')[0];
+    expect(label.text).toBe('sharded-8 ($0.1787, MSE 1.25)');
+  });
+
+  it('draws the cost/MSE frontier, cheapest first, and labels it', () => {
+    // GIVEN sharded-8 ($0.1787, 1.25) dominates sharded-2 ($0.2174, 1.6) and sharded-4 ($0.2560, 1.3); replicated ($0.3721, 1.2) is the most accurate
+    // WHEN
+    const root = parseXml(renderCostChart(buildReport(reportInput(sweep))));
+    // THEN
+    const line = all(root, hasClass('pareto-frontier'));
+    expect(line).toHaveLength(1);
+    expect(line[0].attributes.points).toBe([circleAt(root, 'sharded-8'), circleAt(root, 'replicated')].join(' '));
+    expect(all(root, hasClass('legend'))[0].text).toBe('red: cost/MSE Pareto frontier');
+  });
+
+  it('names the variants it cannot price instead of plotting them', () => {
+    // GIVEN one variant on an instance type the price table lacks
+    const variants = [...sweep.slice(0, 3), variant('unpriced', 90, 1.1, { instanceType: 'ml.unknown' })];
+    // WHEN
+    const root = parseXml(renderCostChart(buildReport(reportInput(variants))));
+    // THEN
+    expect(all(root, hasClass('variant'))).toHaveLength(3);
+    expect(all(root, hasClass('unplotted'))[0].text).toBe('Not plotted (no price: unpriced)');
   });
 });
 

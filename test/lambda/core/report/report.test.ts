@@ -1,4 +1,6 @@
-import { buildReport, formatNumber, paretoFrontier } from '../../../../lambda/core/report/report';
+import { buildReport } from '../../../../lambda/core/report/report';
+import { formatNumber } from '../../../../lambda/core/report/format';
+import { paretoFrontier } from '../../../../lambda/core/report/frontier';
 import { reportInput, variant } from './report-fixtures';
 
 describe('buildReport', () => {
@@ -11,7 +13,9 @@ describe('buildReport', () => {
     // THEN
     expect(report.verdict).toBe(
       'sharded trained 2.50x faster than replicated (120 s vs 300 s). ' +
-        'replicated is more accurate: test MSE 1.2 vs 1.5 for sharded (20% lower).',
+        'replicated is more accurate: test MSE 1.2 vs 1.5 for sharded (20% lower). ' +
+        'By trainDistribution: best test MSE 1.2 with FullyReplicated vs 1.5 with ShardedByS3Key; ' +
+        'fastest 120 s with ShardedByS3Key vs 300 s with FullyReplicated; cheapest $0.2328 with ShardedByS3Key vs $0.3721 with FullyReplicated.',
     );
   });
 
@@ -26,12 +30,16 @@ describe('buildReport', () => {
       trainDistribution: 'FullyReplicated',
       jobName: 'linear-replicated-20240501T100000',
       endpointName: 'distributed-replicated',
-      training: { instanceType: 'ml.c4.2xlarge', instanceCount: 5, trainingTimeInSeconds: 300, billableTimeInSeconds: 300 },
+      status: 'succeeded',
+      testMse: 1.2,
+      instanceType: 'ml.c4.2xlarge',
+      instanceCount: 5,
+      training: { trainingTimeInSeconds: 300, billableTimeInSeconds: 300, interruptions: 0 },
       evaluation: { rowsScored: 1000, mse: 1.2, mae: 0.6 },
     });
-    expect(replicated.training.finalMetrics['validation:objective_loss']).toBe(1.25);
-    expect(replicated.cost.training.usd).toBeCloseTo(0.23208333, 8);
-    expect(replicated.cost.hosting.usd).toBeCloseTo(0.14, 10);
+    expect(replicated.training!.finalMetrics['validation:objective_loss']).toBe(1.25);
+    expect(replicated.cost.training!.usd).toBeCloseTo(0.23208333, 8);
+    expect(replicated.cost.hosting!.usd).toBeCloseTo(0.14, 10);
     expect(replicated.cost.totalUsd).toBeCloseTo(0.37208333, 8);
   });
 
@@ -39,7 +47,7 @@ describe('buildReport', () => {
     // GIVEN 400 s trained, 150 s billed: 1 - 150 / 400 = 0.625
     const spot = variant('spot', 400, 1.3, {
       spot: true,
-      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {} },
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {}, interruptions: 0 },
     });
     // WHEN
     const report = buildReport(reportInput([spot]));
@@ -51,12 +59,12 @@ describe('buildReport', () => {
     // GIVEN 5 x 150 s x $0.557/h = $0.11604166...
     const spot = variant('spot', 400, 1.3, {
       spot: true,
-      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {} },
+      training: { trainingTimeInSeconds: 400, billableTimeInSeconds: 150, finalMetrics: {}, interruptions: 0 },
     });
     // WHEN
     const report = buildReport(reportInput([spot]));
     // THEN
-    expect(report.variants[0].cost.training.usd).toBeCloseTo(0.11604167, 8);
+    expect(report.variants[0].cost.training!.usd).toBeCloseTo(0.11604167, 8);
   });
 
   it('gives an on-demand variant no spot saving', () => {
@@ -81,7 +89,7 @@ describe('buildReport', () => {
     const report = buildReport(reportInput(twoVariants));
     // THEN
     expect(report).toMatchObject({
-      reportVersion: 1,
+      reportVersion: 2,
       executionName: 'run-1',
       generatedAt: '2024-05-01T12:00:00.000Z',
       prices: { perHour: { 'ml.c4.2xlarge': 0.557, 'ml.m4.xlarge': 0.28 }, source: 'test prices' },
@@ -123,7 +131,7 @@ describe('buildReport', () => {
     // GIVEN / WHEN
     const report = buildReport(reportInput([variant('replicated', 300, 1.2), variant('sharded', 120, null)]));
     // THEN
-    expect(report.verdict).toMatch(/Accuracy cannot be compared: fewer than two variants scored test rows\.$/);
+    expect(report.verdict).toMatch(/ Accuracy cannot be compared: fewer than two variants scored test rows\. /);
   });
 
   it('describes a single variant without comparing', () => {
@@ -156,8 +164,8 @@ describe('paretoFrontier', () => {
     // GIVEN / WHEN / THEN
     expect(
       paretoFrontier([
-        { name: 'p', time: 10, mse: 2 },
-        { name: 'q', time: 10, mse: 1 },
+        { name: 'p', x: 10, y: 2 },
+        { name: 'q', x: 10, y: 1 },
       ]),
     ).toEqual(['q']);
   });
@@ -166,8 +174,8 @@ describe('paretoFrontier', () => {
     // GIVEN / WHEN / THEN
     expect(
       paretoFrontier([
-        { name: 'p', time: 10, mse: 1 },
-        { name: 'q', time: 10, mse: 1 },
+        { name: 'p', x: 10, y: 1 },
+        { name: 'q', x: 10, y: 1 },
       ]),
     ).toEqual(['p', 'q']);
   });

@@ -43,9 +43,39 @@ describe('summarizeTraining', () => {
       trainingTimeInSeconds: 412,
       billableTimeInSeconds: 398,
       finalMetrics: { 'validation:mse': 12.5, 'train:objective_loss:final': 2.25 },
+      interruptions: 0,
       modelArtifact: ARTIFACT,
       next: 'continue',
     });
+  });
+
+  it('counts each transition into Interrupted as one spot interruption', () => {
+    // GIVEN a spot job that was interrupted twice and resumed from its checkpoint each time
+    const at = (minute: number): Date => new Date(`2026-11-28T16:${String(minute).padStart(2, '0')}:00Z`);
+    const response = {
+      TrainingJobStatus: 'Completed' as const,
+      SecondaryStatusTransitions: [
+        { Status: 'Starting' as const, StartTime: at(0) },
+        { Status: 'Training' as const, StartTime: at(2) },
+        { Status: 'Interrupted' as const, StartTime: at(5) },
+        { Status: 'Starting' as const, StartTime: at(6) },
+        { Status: 'Training' as const, StartTime: at(8) },
+        { Status: 'Interrupted' as const, StartTime: at(9) },
+        { Status: 'Training' as const, StartTime: at(11) },
+        { Status: 'Completed' as const, StartTime: at(15) },
+      ],
+    };
+    // WHEN
+    const summary = summarizeTraining(JOB, training(response), 9, 150);
+    // THEN
+    expect(summary.interruptions).toBe(2);
+  });
+
+  it('counts no interruptions when SageMaker lists no status transitions yet', () => {
+    // GIVEN / WHEN
+    const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'InProgress' }), 1, 150);
+    // THEN
+    expect(summary.interruptions).toBe(0);
   });
 
   it('skips metrics without a name or value', () => {
@@ -95,7 +125,14 @@ describe('summarizeTraining', () => {
     // GIVEN / WHEN
     const summary = summarizeTraining(JOB, training({ TrainingJobStatus: 'InProgress', SecondaryStatus: 'Training' }), 149, 150);
     // THEN
-    expect(summary).toEqual({ status: 'InProgress', secondaryStatus: 'Training', polls: 149, finalMetrics: {}, next: 'wait' });
+    expect(summary).toEqual({
+      status: 'InProgress',
+      secondaryStatus: 'Training',
+      polls: 149,
+      finalMetrics: {},
+      interruptions: 0,
+      next: 'wait',
+    });
   });
 
   it('fails with TrainingTimedOut once a running job reaches the poll bound', () => {
