@@ -77,7 +77,14 @@ export class ExperimentWorkflow extends Construct {
     });
 
     const preflight = this.preflight();
-    const stages = [this.profileEventCodes(), this.identifyDataset(), this.prepareYears(), this.layOutTrainingData(), this.runEachVariant(), this.writeReport()];
+    const stages = [
+      this.profileEventCodes(),
+      this.identifyDataset(),
+      this.prepareYears(),
+      this.layOutTrainingData(),
+      this.runEachVariant(),
+      this.writeReport(),
+    ];
     // With `onVariantFailure: continue` the report lists a failed variant beside the others; the execution then fails,
     // so the console shows it, after the report is written.
     const outcome = new sfn.Choice(this, 'Any variant failed?')

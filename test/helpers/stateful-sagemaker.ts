@@ -43,7 +43,9 @@ export interface FakeResource {
 
 export interface StatefulSageMakerOptions {
   /** A running job completes on this describe (1 = the first); never, if absent. */
-  readonly trainingCompletesOnDescribe?: number;
+  readonly trainingCompletesOnDescribe?: number | ((jobName: string) => number | undefined);
+  /** The failure reason of the jobs that fail, on their first describe; none fails, if absent. */
+  readonly trainingFailure?: (jobName: string) => string | undefined;
   /** A creating endpoint is in service on this describe (1 = the first); never, if absent. */
   readonly endpointInServiceOnDescribe?: number;
 }
@@ -136,19 +138,23 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
   }));
 
   sagemaker.on(DescribeTrainingJobCommand).callsFake(async (input) => {
+    // A real call waits on the network: let the other branches of the run go on meanwhile, as they do in AWS.
+    await new Promise((resolve) => setImmediate(resolve));
     maybeThrottle('DescribeTrainingJob');
     const job = get('trainingJob', input.TrainingJobName);
     job.describes++;
-    if (
-      job.status === 'InProgress' &&
-      options.trainingCompletesOnDescribe !== undefined &&
-      job.describes >= options.trainingCompletesOnDescribe
-    )
-      job.status = 'Completed';
+    const completesOn =
+      typeof options.trainingCompletesOnDescribe === 'function'
+        ? options.trainingCompletesOnDescribe(job.name)
+        : options.trainingCompletesOnDescribe;
+    const failureReason = options.trainingFailure?.(job.name);
+    if (job.status === 'InProgress' && failureReason !== undefined) job.status = 'Failed';
+    else if (job.status === 'InProgress' && completesOn !== undefined && job.describes >= completesOn) job.status = 'Completed';
     return {
       TrainingJobName: job.name,
       TrainingJobArn: job.arn,
       TrainingJobStatus: job.status as never,
+      ...(job.status === 'Failed' && failureReason !== undefined && { FailureReason: failureReason }),
       ...(job.status === 'Completed' && {
         TrainingTimeInSeconds: 300,
         BillableTimeInSeconds: 360,

@@ -11,6 +11,13 @@ import type { FailedVariantSummary, StateError, SucceededVariantSummary, Variant
 /** Endpoint creation takes minutes; half an hour of one-minute retries covers it with a margin. */
 export const MAX_CLEAN_UP_ATTEMPTS = 30;
 
+/**
+ * A failed variant's own clean-up gives an endpoint still being created ten minutes, then lets the run go on: the
+ * execution ends failed, and the clean-up after it ends retries for another half hour. Fewer passes here keep the
+ * variant's share of the execution history small (see execution-limits.ts).
+ */
+export const MAX_VARIANT_CLEAN_UP_ATTEMPTS = 10;
+
 export interface FinishVariantRequest {
   readonly variant: VariantPlan;
   /** The evaluated variant's summary: present when the pipeline got to the end. */
@@ -129,7 +136,7 @@ export async function finishVariant(
     };
     return { next: 'continue', attempt, summary, cleanup, pendingEndpoints };
   }
-  const next = pendingEndpoints.length > 0 && attempt < MAX_CLEAN_UP_ATTEMPTS ? 'wait' : 'continue';
+  const next = pendingEndpoints.length > 0 && attempt < MAX_VARIANT_CLEAN_UP_ATTEMPTS ? 'wait' : 'continue';
   const failedVariant = failedSummary(variant, request.failure as StateError);
   const summary: FailedVariantSummary =
     next === 'continue' && pendingEndpoints.length > 0

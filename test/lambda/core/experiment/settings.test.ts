@@ -287,11 +287,11 @@ describe('variants', () => {
   });
 
   it('rejects more variants than the history of an execution with the default polling holds', () => {
-    // GIVEN 10 variants, each up to 2,461 history events with the default polling: 9 fit in 25,000
+    // GIVEN 10 variants, each up to 2,548 history events with the default polling: 9 fit in 25,000
     const variants = Array.from({ length: 10 }, (_, i) => ({ name: `v${i}`, trainDistribution: 'FullyReplicated' }));
     // WHEN / THEN
     expect(() => resolve({ variants })).toThrow(
-      /variants and sweep: 10 variants \(10 listed \+ 0 from the sweep\) exceed the 9 an execution can hold \(up to 2461 history events each/,
+      /variants and sweep: 10 variants \(10 listed \+ 0 from the sweep\) exceed the 9 an execution can hold \(up to 2548 history events each/,
     );
   });
 
