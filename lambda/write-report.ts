@@ -6,7 +6,6 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { reportKeys } from './core/common/bucket-layout';
 import { requiredEnv } from './core/common/environment';
 import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/experiment/prices';
-import type { ExecutionCleanUpResult } from './core/cleanup/cleanup';
 import { VARIANTS_FAILED, variantsFailedCause } from './core/report/failure-summary';
 import { buildReport, VariantInput } from './core/report/report';
 import { renderMarkdown } from './core/report/report-markdown';
@@ -27,21 +26,10 @@ export interface WriteReportEvent {
   readonly variants: readonly VariantInput[];
   /** The training channel's objects in key order, for the bytes each instance reads. */
   readonly trainObjects?: readonly TrainObject[];
-  /** The clean-up step's result: endpoint deletion times for variants whose own clean-up did not record one. */
-  readonly cleanup?: ExecutionCleanUpResult;
   /** Data-preparation counts, copied into report.json as they are. */
   readonly data?: unknown;
   /** Checks the preflight could not make (e.g. Service Quotas denied). */
   readonly warnings?: readonly string[];
-}
-
-/** Adds the clean-up step's deletion time to each hosted variant that has none of its own. */
-export function withDeletionTimes(variants: readonly VariantInput[], cleanup: ExecutionCleanUpResult | undefined): VariantInput[] {
-  return variants.map((variant) => {
-    if (!variant.hosting || variant.hosting.deletedAt) return variant;
-    const deletedAt = cleanup?.variants.find((entry) => entry.variantName === variant.name)?.endpointDeletedAt;
-    return deletedAt ? { ...variant, hosting: { ...variant.hosting, deletedAt } } : variant;
-  });
 }
 
 export interface WriteReportResult {
@@ -75,7 +63,7 @@ export async function handler(event: WriteReportEvent): Promise<WriteReportResul
     generatedAt: new Date(),
     pricesPerHour: event.pricesPerHour ?? DEFAULT_PRICES_PER_HOUR,
     pricesSource: pricesSourceFor(event),
-    variants: withDeletionTimes(event.variants, event.cleanup),
+    variants: event.variants,
     ...(event.trainObjects !== undefined && { trainObjects: event.trainObjects }),
     data: event.data,
     warnings: event.warnings ?? [],

@@ -1,6 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ExecutionCleanUpResult } from '../../lambda/core/cleanup/cleanup';
 import { PRICES_SOURCE } from '../../lambda/core/experiment/prices';
 import { handler, WriteReportEvent } from '../../lambda/write-report';
 import { failedVariant, variant } from './core/report/report-fixtures';
@@ -17,13 +16,6 @@ const EVENT: WriteReportEvent = {
 };
 
 /** The final clean-up's result when it deleted one variant's endpoint. */
-function cleanedUp(variantName: string, endpointDeletedAt: string): ExecutionCleanUpResult {
-  return {
-    variants: [{ variantName, deleted: ['endpoint'], alreadyGone: [], kept: [], endpointDeletedAt }],
-    pendingEndpoints: [],
-  };
-}
-
 function putBody(key: string): string {
   const call = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === key);
   if (!call) throw new Error(`no PutObject for ${key}`);
@@ -146,26 +138,13 @@ describe('write-report handler', () => {
     expect(report.trainData).toEqual({ objects: 2, bytes: 400 });
   });
 
-  it("keeps a variant's own endpoint deletion time over the clean-up step's", async () => {
-    // GIVEN the variant deleted its endpoint at 11:30; the final clean-up reports a later time
-    const cleanup = cleanedUp('replicated', '2024-05-01T11:59:00Z');
-    // WHEN
-    await handler({ ...EVENT, cleanup });
+  it("gives each endpoint's billed lifetime from its creation to its deletion", async () => {
+    // GIVEN / WHEN the replicated endpoint was created at 11:00 and deleted at 11:30
+    await handler(EVENT);
     // THEN
     const report = JSON.parse(putBody(`${PREFIX}/report.json`));
     expect(report.variants[0].hosting.deletedAt).toBe('2024-05-01T11:30:00Z');
     expect(report.variants[0].endpointLifetimeSeconds).toBe(1800);
-  });
-
-  it("takes the clean-up step's deletion time for a variant that has none", async () => {
-    // GIVEN
-    const kept = variant('replicated', 300, 1.2, { hosting: { createdAt: '2024-05-01T11:00:00Z' } });
-    const cleanup = cleanedUp('replicated', '2024-05-01T11:10:00Z');
-    // WHEN
-    await handler({ ...EVENT, variants: [kept, EVENT.variants[1]], cleanup });
-    // THEN
-    const report = JSON.parse(putBody(`${PREFIX}/report.json`));
-    expect(report.variants[0].endpointLifetimeSeconds).toBe(600);
   });
 
   it('puts every number in report.json, with the data-preparation counts as given', async () => {
