@@ -281,6 +281,17 @@ export function reportOf(output: string | undefined): ExecutionReport | undefine
   return typeof report === 'object' && report !== null ? (report as ExecutionReport) : undefined;
 }
 
+/**
+ * Where the report of a finished execution is: in its output when it succeeded, and at the end of the cause when it
+ * failed because some variants did (`VariantsFailed`), since the report of the others was written first.
+ */
+export function reportMarkdownUri(execution: Pick<DescribeExecutionOutput, 'status' | 'output' | 'error' | 'cause'>): string | undefined {
+  const fromOutput = reportOf(execution.output)?.uris?.markdown;
+  if (fromOutput) return fromOutput;
+  if (execution.status !== 'FAILED' || execution.error !== 'VariantsFailed') return undefined;
+  return /Report: (s3:\/\/\S+\.md)$/.exec(execution.cause ?? '')?.[1];
+}
+
 const FINISHED_STATUSES = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
 export function isFinished(status: string | undefined): boolean {

@@ -24,7 +24,7 @@ import {
   parseInputDocument,
   parseS3Uri,
   regionOfArn,
-  reportOf,
+  reportMarkdownUri,
   unreachableMessage,
 } from './experiment-core';
 import { cleanUpCommand } from './clean-up-command';
@@ -144,7 +144,7 @@ async function resolveExecutionArn(deps: ExperimentDeps, stackName: string, name
 async function printReport(deps: ExperimentDeps, stackName: string, nameOrArn: string): Promise<number> {
   const executionArn = await resolveExecutionArn(deps, stackName, nameOrArn);
   const execution = await describeExecution(deps, executionArn);
-  const markdownUri = reportOf(execution.output)?.uris?.markdown;
+  const markdownUri = reportMarkdownUri(execution);
   if (!markdownUri) throw new Error(noReportMessage(execution));
   const { bucket, key } = parseS3Uri(markdownUri);
   const object = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -293,6 +293,30 @@ describe('experiment report', () => {
     expect(sfnMock).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn });
   });
 
+  it('prints the report of an execution that failed because some variants did, which the others still wrote', async () => {
+    // GIVEN
+    givenDeployedStack();
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      executionArn,
+      name: 'run-1',
+      stateMachineArn,
+      status: 'FAILED',
+      startDate: at('10:00:00'),
+      error: 'VariantsFailed',
+      cause: '1 of 2 variants failed: sharded: TrainingJobFailed: out of memory. Report: s3://data-bucket/prefix/reports/run-1/report.md',
+    });
+    s3Mock.on(GetObjectCommand).resolves({ Body: { transformToString: async () => '# Partial report' } as never });
+    const { deps, out } = harness();
+
+    // WHEN
+    const code = await main(['report', 'run-1'], deps);
+
+    // THEN
+    expect(code).toBe(0);
+    expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'data-bucket', Key: 'prefix/reports/run-1/report.md' });
+    expect(out).toEqual(['# Partial report']);
+  });
+
   it('explains that a failed execution has no report', async () => {
     // GIVEN
     givenDeployedStack();
