@@ -10,23 +10,18 @@
  *
  * Usage: npx tsx bench/transitions.ts
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { HISTORY_EVENT_LIMIT, pollBounds } from '../lambda/core/experiment/execution-limits';
 import { WORKSHOP_DEFAULTS } from '../lambda/core/experiment/settings';
 import { executionSize } from '../test/helpers/execution-history';
 import { fakeEndpoints } from '../test/helpers/fake-endpoints';
-import { fakeS3 } from '../test/helpers/fake-s3';
+import { fakeGdeltS3 } from '../test/helpers/fake-s3';
 import { HANDLER_ENV, runWorkflow } from '../test/helpers/local-workflow';
 import { StatefulSageMakerOptions, statefulSageMaker } from '../test/helpers/stateful-sagemaker';
 
-const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'events-sample.tsv'));
 const SWEEP = { trainDistribution: ['FullyReplicated', 'ShardedByS3Key'], instanceCount: [2, 5], 'hyperparameters.epochs': [2, 4] };
 
 async function measure(label: string, input: Record<string, unknown>, sagemakerOptions: StatefulSageMakerOptions) {
-  const s3 = fakeS3(
-    Object.fromEntries([1979, 1980, 1981, 1982, 1983, 1984].map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS])),
-  );
+  const s3 = fakeGdeltS3();
   const runtime = fakeEndpoints(() => 0);
   const sagemaker = statefulSageMaker(sagemakerOptions);
   const log = console.log;

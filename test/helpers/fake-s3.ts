@@ -14,7 +14,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import { GDELT_BUCKET, gdeltKey } from '../../lambda/core/data/gdelt-source';
 import { s3Body } from '../lambda/s3-test-helpers';
 
 async function bytesOf(body: unknown): Promise<Buffer> {
@@ -111,4 +114,10 @@ export function fakeS3(initial: Record<string, string | Buffer> = {}, now: () =>
     return {};
   });
   return { s3, objects, uploads, writtenAt };
+}
+
+/** The real GDELT rows of the fixture, as every source year the default settings read (training 1979–1983, test 1984). */
+export function fakeGdeltS3(years: readonly number[] = [1979, 1980, 1981, 1982, 1983, 1984]): ReturnType<typeof fakeS3> {
+  const rows = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
+  return fakeS3(Object.fromEntries(years.map((year) => [`s3://${GDELT_BUCKET}/${gdeltKey(year)}`, rows])));
 }

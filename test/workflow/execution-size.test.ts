@@ -1,25 +1,19 @@
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { AwsClientStub } from 'aws-sdk-client-mock';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { OTHER_EVENTS, pollBounds, worstCaseEventsPerVariant } from '../../lambda/core/experiment/execution-limits';
 import { executionSize } from '../helpers/execution-history';
 import { fakeEndpoints } from '../helpers/fake-endpoints';
-import { fakeS3 } from '../helpers/fake-s3';
+import { fakeGdeltS3 } from '../helpers/fake-s3';
 import { HANDLER_ENV, runWorkflow } from '../helpers/local-workflow';
 import { statefulSageMaker } from '../helpers/stateful-sagemaker';
 
-const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
-
 let sagemaker: ReturnType<typeof statefulSageMaker> | undefined;
 let runtime: AwsClientStub<SageMakerRuntimeClient>;
-let s3: ReturnType<typeof fakeS3>;
+let s3: ReturnType<typeof fakeGdeltS3>;
 
 beforeAll(() => Object.assign(process.env, HANDLER_ENV, { AWS_REGION: 'us-east-1' }));
 beforeEach(() => {
-  s3 = fakeS3(
-    Object.fromEntries([1979, 1980, 1981, 1982, 1983, 1984].map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS])),
-  );
+  s3 = fakeGdeltS3();
   runtime = fakeEndpoints(() => 0);
 });
 afterEach(() => {

@@ -2,29 +2,24 @@ import { StopTrainingJobCommand as StopTrainingJobCommandRef } from '@aws-sdk/cl
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { handler as cleanUpEndedExecution } from '../../lambda/clean-up-ended-execution';
 import { handler as planExecution } from '../../lambda/plan-execution';
 import { fakeEndpoints } from '../helpers/fake-endpoints';
-import { fakeS3 } from '../helpers/fake-s3';
+import { fakeGdeltS3 } from '../helpers/fake-s3';
 import { WORKFLOW_ARN, runCleanUpAfterEnd, statusChangeEvent } from '../helpers/local-cleanup';
 import { EventLog, HANDLER_ENV, executionArn, runWorkflow } from '../helpers/local-workflow';
 import { StatefulSageMakerOptions, statefulSageMaker } from '../helpers/stateful-sagemaker';
 
-const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
 const RUN = executionArn('run-1');
 
 let sagemaker: ReturnType<typeof statefulSageMaker>;
 let runtime: AwsClientStub<SageMakerRuntimeClient>;
-let s3: ReturnType<typeof fakeS3>;
+let s3: ReturnType<typeof fakeGdeltS3>;
 const sfn = mockClient(SFNClient);
 
 beforeAll(() => Object.assign(process.env, HANDLER_ENV, { AWS_REGION: 'us-east-1', WORKFLOW_STATE_MACHINE_ARN: WORKFLOW_ARN }));
 beforeEach(() => {
-  s3 = fakeS3(
-    Object.fromEntries([1979, 1980, 1981, 1982, 1983, 1984].map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS])),
-  );
+  s3 = fakeGdeltS3();
   sfn.reset();
 });
 afterEach(() => {
