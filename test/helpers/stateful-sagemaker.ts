@@ -39,6 +39,8 @@ export interface FakeResource {
   readonly tags: Tag[];
   /** How many times it was described. */
   describes: number;
+  /** When it was created (for endpoints, what DescribeEndpoint answers as CreationTime). */
+  readonly createdAt: Date;
 }
 
 export interface StatefulSageMakerOptions {
@@ -89,7 +91,15 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     }
   };
   const add = (kind: FakeKind, name: string, tags: Tag[] = [], status?: string): FakeResource => {
-    const resource: FakeResource = { kind, name, arn: ARN_OF[kind](name), tags: [...tags], describes: 0, ...(status && { status }) };
+    const resource: FakeResource = {
+      kind,
+      name,
+      arn: ARN_OF[kind](name),
+      tags: [...tags],
+      describes: 0,
+      createdAt: new Date(),
+      ...(status && { status }),
+    };
     resources.set(key(kind, name), resource);
     return resource;
   };
@@ -177,7 +187,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
       EndpointName: endpoint.name,
       EndpointArn: endpoint.arn,
       EndpointStatus: endpoint.status as never,
-      CreationTime: new Date('2026-11-28T16:10:00Z'),
+      CreationTime: endpoint.createdAt,
     };
   });
 

@@ -41,7 +41,9 @@ function givenShardedTrainingFails(options: StatefulSageMakerOptions = {}): void
   });
 }
 
-function reportJson(): { variants: Array<{ name: string; status: string; testMse: number | null; failure?: unknown }> } {
+function reportJson(): {
+  variants: Array<{ name: string; status: string; testMse: number | null; failure?: unknown; endpointLifetimeSeconds: number | null }>;
+} {
   return JSON.parse(s3.objects.get(`${REPORT}/report.json`)!.toString('utf8'));
 }
 
@@ -148,6 +150,10 @@ describe('each variant a pipeline of its own', () => {
     // THEN both variants succeeded: the replicated endpoint was gone while the sharded job still trained
     expect(run.error).toBeUndefined();
     expect(sagemaker.sagemaker.commandCalls(DeleteEndpointCommand)).toHaveLength(2);
+    // AND the report gives each endpoint's billed lifetime, from its creation to its deletion: here, well under a minute
+    const lifetimes = reportJson().variants.map((variant) => variant.endpointLifetimeSeconds);
+    expect(lifetimes).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(lifetimes.every((seconds) => seconds! >= 0 && seconds! < 60)).toBe(true);
     expect(sagemaker.billing()).toEqual([]);
   });
 });
