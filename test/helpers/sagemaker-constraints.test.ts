@@ -26,7 +26,11 @@ function trainingJob(): CreateTrainingJobCommandInput {
   const channel = (name: string) => ({
     ChannelName: name,
     DataSource: {
-      S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: `${PREFIX}/datasets/0123/${name}/`, S3DataDistributionType: 'ShardedByS3Key' as const },
+      S3DataSource: {
+        S3DataType: 'S3Prefix' as const,
+        S3Uri: `${PREFIX}/datasets/0123/${name}/`,
+        S3DataDistributionType: 'ShardedByS3Key' as const,
+      },
     },
     CompressionType: 'None' as const,
     RecordWrapperType: 'None' as const,
@@ -83,8 +87,18 @@ describe('createTrainingJobProblems', () => {
     ['a name starting with a hyphen', { TrainingJobName: '-linear' }, 'TrainingJobName', /must match/],
     ['a role ARN of a user', { RoleArn: 'arn:aws:iam::123456789012:user/someone' }, 'RoleArn', /must match/],
     ['a role ARN without an account', { RoleArn: 'arn:aws:iam:::role/r' }, 'RoleArn', /must match/],
-    ['an output path that is no URI', { OutputDataConfig: { S3OutputPath: 'experiment-data-bucket/x' } }, 'OutputDataConfig.S3OutputPath', /must match/],
-    ['an output path of 1025 characters', { OutputDataConfig: { S3OutputPath: `s3://b/${'k'.repeat(1018)}` } }, 'OutputDataConfig.S3OutputPath', /0 to 1024/],
+    [
+      'an output path that is no URI',
+      { OutputDataConfig: { S3OutputPath: 'experiment-data-bucket/x' } },
+      'OutputDataConfig.S3OutputPath',
+      /must match/,
+    ],
+    [
+      'an output path of 1025 characters',
+      { OutputDataConfig: { S3OutputPath: `s3://b/${'k'.repeat(1018)}` } },
+      'OutputDataConfig.S3OutputPath',
+      /0 to 1024/,
+    ],
   ])('names the field of %s', (_, change, field, rule) => {
     // GIVEN
     const request = { ...trainingJob(), ...change } as CreateTrainingJobCommandInput;
@@ -132,14 +146,21 @@ describe('createTrainingJobProblems', () => {
     // GIVEN
     const request = { ...trainingJob(), HyperParameters: { ['k'.repeat(257)]: '1' } };
     // WHEN / THEN
-    expect(createTrainingJobProblems(request)).toEqual([{ field: `HyperParameters.${'k'.repeat(40)}… (key)`, rule: expect.stringContaining('0 to 256') }]);
+    expect(createTrainingJobProblems(request)).toEqual([
+      { field: `HyperParameters.${'k'.repeat(40)}… (key)`, rule: expect.stringContaining('0 to 256') },
+    ]);
   });
 
   it.each([
     ['a name with a slash', { ChannelName: 'train/2' }, 'InputDataConfig[0].ChannelName', /must match/],
     ['a name of 65 characters', { ChannelName: 'c'.repeat(65) }, 'InputDataConfig[0].ChannelName', /1 to 64 characters/],
     ['a compression SageMaker does not know', { CompressionType: 'Zip' }, 'InputDataConfig[0].CompressionType', /must be a compression/],
-    ['a record wrapper SageMaker does not know', { RecordWrapperType: 'Protobuf' }, 'InputDataConfig[0].RecordWrapperType', /must be a record wrapper/],
+    [
+      'a record wrapper SageMaker does not know',
+      { RecordWrapperType: 'Protobuf' },
+      'InputDataConfig[0].RecordWrapperType',
+      /must be a record wrapper/,
+    ],
   ])('names the channel field of %s', (_, change, field, rule) => {
     // GIVEN
     const request = trainingJob();
@@ -160,7 +181,9 @@ describe('createTrainingJobProblems', () => {
     const source = { ...train.DataSource!.S3DataSource!, ...change } as never;
     request.InputDataConfig = [validation, { ...train, DataSource: { S3DataSource: source } }];
     // WHEN / THEN
-    expect(createTrainingJobProblems(request)).toEqual([{ field: `InputDataConfig[1].DataSource.S3DataSource.${field}`, rule: expect.stringMatching(rule) }]);
+    expect(createTrainingJobProblems(request)).toEqual([
+      { field: `InputDataConfig[1].DataSource.S3DataSource.${field}`, rule: expect.stringMatching(rule) },
+    ]);
   });
 
   it('rejects two channels of one name', () => {
@@ -181,7 +204,12 @@ describe('createTrainingJobProblems', () => {
   });
 
   it.each([
-    ['an instance type the SDK does not know', { InstanceType: 'ml.c4.3xlarge' }, 'ResourceConfig.InstanceType', /must be a training instance type/],
+    [
+      'an instance type the SDK does not know',
+      { InstanceType: 'ml.c4.3xlarge' },
+      'ResourceConfig.InstanceType',
+      /must be a training instance type/,
+    ],
     ['a hosting-only instance type', { InstanceType: 'ml.t2.medium' }, 'ResourceConfig.InstanceType', /must be a training instance type/],
     ['no instances', { InstanceCount: 0 }, 'ResourceConfig.InstanceCount', /integer at least 1/],
     ['a volume of 0 GB', { VolumeSizeInGB: 0 }, 'ResourceConfig.VolumeSizeInGB', /integer at least 1/],
@@ -206,7 +234,10 @@ describe('createTrainingJobProblems', () => {
     const request = { ...trainingJob(), StoppingCondition: { MaxRuntimeInSeconds: 1800, MaxWaitTimeInSeconds: 1799 } };
     // WHEN / THEN
     expect(createTrainingJobProblems(request)).toEqual([
-      { field: 'StoppingCondition.MaxWaitTimeInSeconds', rule: '1799 must be at least MaxRuntimeInSeconds (1800) for managed spot training' },
+      {
+        field: 'StoppingCondition.MaxWaitTimeInSeconds',
+        rule: '1799 must be at least MaxRuntimeInSeconds (1800) for managed spot training',
+      },
     ]);
   });
 
@@ -282,9 +313,24 @@ describe('createModelProblems', () => {
   it.each([
     ['a name with a dot', { ModelName: 'linear.sharded' }, 'ModelName', /must match/],
     ['a role ARN of another service', { ExecutionRoleArn: 'arn:aws:sts::123456789012:assumed-role/r/s' }, 'ExecutionRoleArn', /must match/],
-    ['an image with a space', { PrimaryContainer: { Image: 'linear learner:1', ModelDataUrl: `${PREFIX}/m.tar.gz` } }, 'PrimaryContainer.Image', /no whitespace/],
-    ['an image of 256 characters', { PrimaryContainer: { Image: 'i'.repeat(256), ModelDataUrl: `${PREFIX}/m.tar.gz` } }, 'PrimaryContainer.Image', /0 to 255/],
-    ['a model data URL that is no URI', { PrimaryContainer: { Image: IMAGE, ModelDataUrl: '/tmp/model.tar.gz' } }, 'PrimaryContainer.ModelDataUrl', /must match/],
+    [
+      'an image with a space',
+      { PrimaryContainer: { Image: 'linear learner:1', ModelDataUrl: `${PREFIX}/m.tar.gz` } },
+      'PrimaryContainer.Image',
+      /no whitespace/,
+    ],
+    [
+      'an image of 256 characters',
+      { PrimaryContainer: { Image: 'i'.repeat(256), ModelDataUrl: `${PREFIX}/m.tar.gz` } },
+      'PrimaryContainer.Image',
+      /0 to 255/,
+    ],
+    [
+      'a model data URL that is no URI',
+      { PrimaryContainer: { Image: IMAGE, ModelDataUrl: '/tmp/model.tar.gz' } },
+      'PrimaryContainer.ModelDataUrl',
+      /must match/,
+    ],
     ['no model data URL', { PrimaryContainer: { Image: IMAGE } }, 'PrimaryContainer.ModelDataUrl', /is required/],
   ])('names the field of %s', (_, change, field, rule) => {
     // GIVEN
@@ -310,7 +356,12 @@ describe('createEndpointConfigProblems', () => {
   it.each([
     ['a variant name with an underscore', { VariantName: 'All_Traffic' }, 'ProductionVariants[0].VariantName', /must match/],
     ['a model name of 64 characters', { ModelName: 'm'.repeat(64) }, 'ProductionVariants[0].ModelName', /1 to 63/],
-    ['a training-only instance type', { InstanceType: 'ml.c5n.2xlarge' }, 'ProductionVariants[0].InstanceType', /must be a hosting instance type/],
+    [
+      'a training-only instance type',
+      { InstanceType: 'ml.c5n.2xlarge' },
+      'ProductionVariants[0].InstanceType',
+      /must be a hosting instance type/,
+    ],
     ['no instances', { InitialInstanceCount: 0 }, 'ProductionVariants[0].InitialInstanceCount', /integer at least 1/],
     ['a negative weight', { InitialVariantWeight: -1 }, 'ProductionVariants[0].InitialVariantWeight', /at least 0/],
   ])('names the field of %s', (_, change, field, rule) => {

@@ -91,8 +91,7 @@ const run = (checks: readonly Check[]): ConstraintProblem[] => {
   return problems;
 };
 
-const entityName = (field: string, value: unknown): Check =>
-  text(field, value, { min: 1, max: MAX_ENTITY_NAME, pattern: ENTITY_NAME });
+const entityName = (field: string, value: unknown): Check => text(field, value, { min: 1, max: MAX_ENTITY_NAME, pattern: ENTITY_NAME });
 
 const roleArn = (field: string, value: unknown): Check => text(field, value, { min: 20, max: 2048, pattern: ROLE_ARN });
 
@@ -144,11 +143,15 @@ function channel(value: Channel, index: number): Check {
     s3Uri(`${field}.DataSource.S3DataSource.S3Uri`, s3.S3Uri)(problems);
     oneOf(`${field}.DataSource.S3DataSource.S3DataType`, s3.S3DataType, S3DataType, 'S3 data type')(problems);
     if (s3.S3DataDistributionType !== undefined) {
-      oneOf(`${field}.DataSource.S3DataSource.S3DataDistributionType`, s3.S3DataDistributionType, S3DataDistribution, 'distribution')(
-        problems,
-      );
+      oneOf(
+        `${field}.DataSource.S3DataSource.S3DataDistributionType`,
+        s3.S3DataDistributionType,
+        S3DataDistribution,
+        'distribution',
+      )(problems);
     }
-    if (value.CompressionType !== undefined) oneOf(`${field}.CompressionType`, value.CompressionType, CompressionType, 'compression')(problems);
+    if (value.CompressionType !== undefined)
+      oneOf(`${field}.CompressionType`, value.CompressionType, CompressionType, 'compression')(problems);
     if (value.RecordWrapperType !== undefined) {
       oneOf(`${field}.RecordWrapperType`, value.RecordWrapperType, RecordWrapper, 'record wrapper')(problems);
     }
@@ -165,7 +168,8 @@ function inputDataConfig(value: readonly Channel[] | undefined): Check {
     }
     const names = value.map((entry) => entry.ChannelName);
     names.forEach((name, i) => {
-      if (names.indexOf(name) !== i) problems.push({ field: `InputDataConfig[${i}].ChannelName`, rule: `${JSON.stringify(name)} must be unique` });
+      if (names.indexOf(name) !== i)
+        problems.push({ field: `InputDataConfig[${i}].ChannelName`, rule: `${JSON.stringify(name)} must be unique` });
     });
     value.forEach((entry, i) => channel(entry, i)(problems));
   };
@@ -193,7 +197,10 @@ function stoppingCondition(request: CreateTrainingJobCommandInput): Check {
         });
       }
     } else if (wait !== undefined) {
-      problems.push({ field: 'StoppingCondition.MaxWaitTimeInSeconds', rule: 'is only for managed spot training (EnableManagedSpotTraining true)' });
+      problems.push({
+        field: 'StoppingCondition.MaxWaitTimeInSeconds',
+        rule: 'is only for managed spot training (EnableManagedSpotTraining true)',
+      });
     }
   };
 }
@@ -294,7 +301,8 @@ export function createEndpointConfigProblems(request: CreateEndpointConfigComman
       }
       const names = variants.map((variant) => variant.VariantName);
       names.forEach((name, i) => {
-        if (names.indexOf(name) !== i) problems.push({ field: `ProductionVariants[${i}].VariantName`, rule: `${JSON.stringify(name)} must be unique` });
+        if (names.indexOf(name) !== i)
+          problems.push({ field: `ProductionVariants[${i}].VariantName`, rule: `${JSON.stringify(name)} must be unique` });
       });
       variants.forEach((variant, i) => productionVariant(variant, i)(problems));
     },

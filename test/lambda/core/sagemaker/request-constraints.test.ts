@@ -8,7 +8,11 @@ import type { Deployment } from '../../../../lambda/core/sagemaker/requests';
 import type { SourceReader } from '../../../../lambda/core/data/data-preparation';
 import { DatasetLocation, identifyDataset } from '../../../../lambda/core/data/dataset';
 import { ExecutionPlan, VariantPlan, planExecution } from '../../../../lambda/core/experiment/plan';
-import { HyperparameterRule, LINEAR_LEARNER_HYPERPARAMETERS, hyperparameterProblem } from '../../../../lambda/core/experiment/linear-learner-hyperparameters';
+import {
+  HyperparameterRule,
+  LINEAR_LEARNER_HYPERPARAMETERS,
+  hyperparameterProblem,
+} from '../../../../lambda/core/experiment/linear-learner-hyperparameters';
 import { MAX_VARIANT_NAME_LENGTH } from '../../../../lambda/core/experiment/settings';
 import {
   createEndpointConfigProblems,
@@ -36,7 +40,9 @@ function problemsOf(plan: ExecutionPlan, channels: DatasetLocation['channels'] =
       ['CreateEndpointConfig', createEndpointConfigProblems(endpointConfigRequest(variant))],
       ['CreateEndpoint', createEndpointProblems(endpointRequest(variant))],
     ] as const;
-    return requests.flatMap(([operation, problems]) => problems.map((problem) => `${variant.name} ${operation} ${describeProblem(problem)}`));
+    return requests.flatMap(([operation, problems]) =>
+      problems.map((problem) => `${variant.name} ${operation} ${describeProblem(problem)}`),
+    );
   });
 }
 
@@ -47,7 +53,10 @@ async function identifiedChannels(plan: ExecutionPlan): Promise<DatasetLocation[
     open: async () => Readable.from([]),
     describe: (source) => source.key,
   };
-  const dataset = await identifyDataset(sources, { ...plan.data.dataset, profile: { year: 1979, codes: FIXTURE_CODES, sourceETag: '"etag"' } });
+  const dataset = await identifyDataset(sources, {
+    ...plan.data.dataset,
+    profile: { year: 1979, codes: FIXTURE_CODES, sourceETag: '"etag"' },
+  });
   return dataset.channels;
 }
 
@@ -117,7 +126,9 @@ describe('the requests of a plan, against the documented SageMaker constraints',
       name: executionName,
     };
     const variantName = `v${'-a1'.repeat(6)}z`;
-    const s3Prefix = Array.from({ length: 10 }, () => 'p'.repeat(19)).join('/').padEnd(200, 'q');
+    const s3Prefix = Array.from({ length: 10 }, () => 'p'.repeat(19))
+      .join('/')
+      .padEnd(200, 'q');
     const plan = planExecution({
       input: { variants: [{ name: variantName, trainDistribution: 'FullyReplicated', spot: true }], keepEndpoints: true, keepModels: true },
       execution,
@@ -137,7 +148,10 @@ describe('the requests of a plan, against the documented SageMaker constraints',
   it('sends valid hyperparameters for the widest overrides the settings accept', () => {
     // GIVEN every Linear Learner hyperparameter at its longest accepted value
     const widest = widestHyperparameters();
-    const plan = planFor({ hyperparameters: widest, variants: [{ name: 'widest', trainDistribution: 'ShardedByS3Key', hyperparameters: widest }] });
+    const plan = planFor({
+      hyperparameters: widest,
+      variants: [{ name: 'widest', trainDistribution: 'ShardedByS3Key', hyperparameters: widest }],
+    });
     // WHEN
     const problems = problemsOf(plan);
     // THEN the settings accept them, and so does SageMaker
@@ -173,7 +187,11 @@ function widestHyperparameters(): Record<string, string> {
 describe('an execution name SageMaker tags cannot carry', () => {
   it.each([["it's-mine"], ['run(2)'], ['run!']])('is rejected by the plan before anything is created: %s', (executionName) => {
     // GIVEN a name Step Functions accepts, whose execution ARN the experiment:execution tag would carry
-    const execution = { ...EXECUTION, name: executionName, executionArn: `${EXECUTION.executionArn.replace(/run-1$/, '')}${executionName}` };
+    const execution = {
+      ...EXECUTION,
+      name: executionName,
+      executionArn: `${EXECUTION.executionArn.replace(/run-1$/, '')}${executionName}`,
+    };
     // WHEN / THEN
     expect(() => planExecution({ input: {}, execution, defaults: DEFAULTS, stackName: STACK_NAME })).toThrow(
       /execution name: ".*" has characters SageMaker does not allow in tags/,
