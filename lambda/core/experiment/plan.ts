@@ -11,6 +11,7 @@ import { reportPrefix } from '../common/bucket-layout';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
 import { ExperimentSettings, ResolvedVariant, experimentVariants, resolveSettings, resolveVariant, SettingsError } from './settings';
 import { pollBounds } from './execution-limits';
+import { MAX_SAGEMAKER_TAG_VALUE_LENGTH, SAGEMAKER_TAG_TEXT } from '../sagemaker/limits';
 
 /** The settings a variant's tasks read, copied into each variant under the same names, so no task needs the rest. */
 export const VARIANT_SETTINGS = [
@@ -106,8 +107,23 @@ function dataPlan(settings: ExperimentSettings): DataPlan {
   };
 }
 
+/**
+ * Step Functions accepts execution names with ! ' ( ) and other characters SageMaker refuses in tag values, and every
+ * resource carries the execution ARN as a tag: such a run would fail at its first training job, after the data work.
+ */
+function executionNameProblems(execution: PlanRequest['execution']): string[] {
+  const refused = [...new Set([...execution.executionArn].filter((character) => !SAGEMAKER_TAG_TEXT.test(character)))];
+  if (refused.length === 0 && execution.executionArn.length <= MAX_SAGEMAKER_TAG_VALUE_LENGTH) return [];
+  return [
+    `execution name: ${describe(execution.name)} has characters SageMaker does not allow in tags (${refused.join(' ')}), ` +
+      'and every resource is tagged with the execution ARN; start the execution with a name of letters, digits and _ . = + - @',
+  ];
+}
+
 /** @throws SettingsError naming every invalid or unknown key of the execution input. */
 export function planExecution(request: PlanRequest): ExecutionPlan {
+  const nameProblems = executionNameProblems(request.execution);
+  if (nameProblems.length > 0) throw new SettingsError(nameProblems, 'execution input');
   const settings = resolveSettings(request.defaults, withoutIgnoredKeys(request.input), 'execution input');
   const copied = Object.fromEntries(VARIANT_SETTINGS.map((name) => [name, settings[name]])) as VariantSettingsCopy;
   const variants = experimentVariants(settings).map((variant): VariantPlan => {
