@@ -3,6 +3,7 @@ import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn'
 /** The pure part of `npm run experiment`: arguments, ARNs, progress lines and outcome text. No AWS calls here. */
 
 import { DEFAULT_STACK_NAME } from '../lambda/core/experiment/naming';
+import { SAGEMAKER_TAG_TEXT } from '../lambda/core/sagemaker/limits';
 
 export { DEFAULT_STACK_NAME };
 
@@ -114,6 +115,13 @@ export function validateExecutionName(name: string): void {
   if (name.length < 1 || name.length > 80 || hasControlCharacter || /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/.test(name)) {
     throw new UsageError(
       `Execution name "${name}" is not allowed: use 1 to 80 characters without spaces, brackets, wildcards or any of " # % \\ ^ | ~ \` $ & , ; : /.`,
+    );
+  }
+  // Every resource the run creates is tagged with the execution ARN, and SageMaker refuses some characters in tags.
+  const refused = [...new Set([...name].filter((character) => !SAGEMAKER_TAG_TEXT.test(character)))];
+  if (refused.length > 0) {
+    throw new UsageError(
+      `Execution name "${name}" is not allowed: SageMaker refuses ${refused.join(' ')} in the tags that carry it; use letters, digits and _ . = + - @.`,
     );
   }
 }

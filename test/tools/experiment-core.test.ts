@@ -93,6 +93,14 @@ describe('parseArguments', () => {
     // WHEN / THEN
     expect(() => parseArguments(['start', '--name', 'my run'])).toThrow(/Execution name "my run" is not allowed/);
   });
+
+  it('rejects an execution name Step Functions takes but SageMaker refuses in the tags that carry it, before AWS is called', () => {
+    // WHEN / THEN
+    expect(() => parseArguments(['start', '--name', "run(2)!'"])).toThrow(
+      /Execution name "run\(2\)!'" is not allowed: SageMaker refuses \( \) ! ' in the tags that carry it/,
+    );
+    expect(() => parseArguments(['start', '--name', 'epochs-4_v2.1@team'])).not.toThrow();
+  });
 });
 
 describe('executionArnFor', () => {
