@@ -50,8 +50,9 @@ const MAX_YEARS_IN_PARALLEL = 6;
  * -> (per variant, up to `maxParallelVariants` at once) train -> host -> evaluate -> delete the endpoint -> report.
  * A failed variant ends its own pipeline (`onVariantFailure: continue`) or the run (`stop`).
  * Every SageMaker wait is a Wait -> Describe -> Choice loop; the describe task decides, with a bound, whether to wait,
- * go on or fail, and no Lambda ever waits. Any failure after the preflight cleans up what the execution created, then
- * fails with the original cause. The methods below follow the run: the stages in order, then the failure paths.
+ * go on or fail, and no Lambda ever waits. Any other failure after the preflight cleans up what the execution
+ * created, then fails with the original cause. The methods below follow the run: the stages in order, then the
+ * failure paths.
  */
 export class ExperimentWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
