@@ -165,27 +165,23 @@ export async function layOutTrainingData(deps: LayOutDeps, request: LayOutTraini
   const plan = planShards(sources, shards, (index) => trainShardKey(request.dataPrefix, shards, index));
   const outputs = plan.map(({ key, bytes }) => ({ key, bytes }));
   const manifestKey = trainShardsManifestKey(request.dataPrefix, shards);
-  const usable = (key: string, bytes: number) => isStoredAndFresh(deps.store, key, request.retentionDays, now, bytes);
 
-  const manifest = await deps.store.readJson(manifestKey);
-  if (
-    isManifestCurrent(manifest, sources, outputs) &&
-    (await allTrue([isStoredAndFresh(deps.store, manifestKey, request.retentionDays, now), ...plan.map((s) => usable(s.key, s.bytes))]))
-  ) {
-    return outputs;
-  }
-  await inBatches(plan, SHARDS_IN_PARALLEL, async (shard) => {
-    if (await usable(shard.key, shard.bytes)) return;
+  // One HEAD per shard decides both whether the set is reusable and which shards to write.
+  const [manifest, manifestFresh, fresh] = await Promise.all([
+    deps.store.readJson(manifestKey),
+    isStoredAndFresh(deps.store, manifestKey, request.retentionDays, now),
+    Promise.all(plan.map((shard) => isStoredAndFresh(deps.store, shard.key, request.retentionDays, now, shard.bytes))),
+  ]);
+  if (isManifestCurrent(manifest, sources, outputs) && manifestFresh && fresh.every(Boolean)) return outputs;
+
+  const missing = plan.filter((_, index) => !fresh[index]);
+  await inBatches(missing, SHARDS_IN_PARALLEL, async (shard) => {
     await writeShard(deps.store, shard);
     deps.onShardWritten?.({ key: shard.key, bytes: shard.bytes });
   });
   const written: ShardsManifest = { shards, recordBytes: TRAIN_RECORD_BYTES, sources, outputs, completedAt: new Date().toISOString() };
   await deps.store.writeJson(manifestKey, written);
   return outputs;
-}
-
-async function allTrue(checks: ReadonlyArray<Promise<boolean>>): Promise<boolean> {
-  return (await Promise.all(checks)).every(Boolean);
 }
 
 async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
