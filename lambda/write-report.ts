@@ -10,7 +10,7 @@ import { VARIANTS_FAILED, variantsFailedCause } from './core/report/failure-summ
 import { buildReport, VariantInput } from './core/report/report';
 import { renderMarkdown } from './core/report/report-markdown';
 import { renderCostChart, renderTimeChart } from './core/report/report-svg';
-import type { TrainObject } from './core/report/shard-balance';
+import type { TrainObject } from './core/data/train-shards';
 
 const s3 = new S3Client({});
 

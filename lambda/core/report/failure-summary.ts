@@ -2,17 +2,14 @@
  * The error an execution with failed variants ends with: what failed and why, short enough to read in the console,
  * and where the partial report is.
  */
-import type { VariantFailure } from './variant-input';
+import type { VariantInput } from './variant-input';
 
 export const VARIANTS_FAILED = 'VariantsFailed';
 
 /** Keeps the cause readable in the console; the report has every failure in full. */
 export const MAX_CAUSE_LENGTH = 1000;
 
-export interface FailedVariant {
-  readonly name: string;
-  readonly failure?: VariantFailure;
-}
+export type FailedVariant = Pick<VariantInput, 'name' | 'failure'>;
 
 /**
  * "<k> of <n> variants failed: <name>: <error>: <cause>; ... Report: <uri>", the list cut with "and k more" (and

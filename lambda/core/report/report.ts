@@ -6,7 +6,8 @@
 import { requireText } from '../common/input-checks';
 import { CostEstimate, HostingCostEstimate, hostingCost, parseIsoTime, trainingCost, validatePrices } from './cost';
 import { paretoFrontier } from './frontier';
-import { ShardBalance, TrainObject, shardBalance, validateTrainObjects } from './shard-balance';
+import type { TrainObject } from '../data/train-shards';
+import { ShardBalance, shardBalance, validateTrainObjects } from './shard-balance';
 import {
   CheckedVariant,
   EvaluationInput,

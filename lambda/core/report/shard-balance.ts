@@ -4,11 +4,7 @@
  * them. SageMaker does not report the split, so it is estimated: object i (in key order) goes to instance i mod n.
  */
 import { requireText } from '../common/input-checks';
-
-export interface TrainObject {
-  readonly key: string;
-  readonly bytes: number;
-}
+import type { TrainObject } from '../data/train-shards';
 
 export interface ShardBalance {
   /** True for ShardedByS3Key: the split is modelled, not reported by SageMaker. */

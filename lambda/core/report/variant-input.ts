@@ -3,56 +3,33 @@
  * and evaluation; a failed one has its failure, and whatever of the others it got to before it failed.
  */
 import { requireText } from '../common/input-checks';
+import type { EvaluateEndpointResult } from '../evaluation/endpoint-scoring';
+import type { FailedVariantSummary, SucceededVariantSummary, VariantDescription, VariantSummary } from '../workflow/execution-state';
 
-export type VariantStatus = 'succeeded' | 'failed';
+export type VariantStatus = VariantSummary['status'];
 
-export interface TrainingInput {
-  readonly trainingTimeInSeconds: number;
-  /** Per instance, as DescribeTrainingJob reports it. */
-  readonly billableTimeInSeconds: number;
-  readonly finalMetrics: Readonly<Record<string, number>>;
-  /** Spot interruptions the job resumed from (0 for on-demand jobs). */
-  readonly interruptions: number;
-}
+/** The training as the variant's summary has it, without SageMaker's status word (a failed variant has none). */
+export type TrainingInput = Omit<SucceededVariantSummary['training'], 'status'>;
 
-export interface HostingInput {
-  /** ISO time the endpoint was created. */
-  readonly createdAt: string;
-  /** ISO time the endpoint was deleted; absent while it is kept. */
-  readonly deletedAt?: string;
-}
+export type HostingInput = Omit<SucceededVariantSummary['hosting'], 'status'>;
 
-export interface EvaluationInput {
-  readonly rowsScored: number;
-  readonly mse: number | null;
-  readonly mae: number | null;
-}
+export type EvaluationInput = Pick<EvaluateEndpointResult, 'rowsScored' | 'mse' | 'mae'>;
 
-export interface VariantFailure {
-  readonly error: string;
-  readonly cause: string;
-}
+export type VariantFailure = FailedVariantSummary['failure'];
 
-export interface VariantInput {
-  readonly name: string;
+/**
+ * A variant's summary as the report reads it: what the variant is, then whatever of its training, hosting and
+ * evaluation it got to, and its failure if it failed.
+ */
+export type VariantInput = Omit<VariantDescription, 'modelName' | 'endpointConfigName'> & {
   /** Absent means succeeded: a variant that reached the report without a failure. */
   readonly status?: VariantStatus;
-  readonly trainDistribution: string;
-  readonly instanceCount: number;
-  readonly instanceType: string;
-  readonly inputMode: string;
-  readonly spot: boolean;
-  readonly endpointInstanceType: string;
-  readonly endpointInstanceCount: number;
-  readonly jobName: string;
-  readonly endpointName: string;
-  readonly hyperparameters: Readonly<Record<string, string>>;
   readonly training?: TrainingInput;
   readonly hosting?: HostingInput;
   readonly evaluation?: EvaluationInput;
   /** A failed variant's error name and cause, as its branch failed with them. */
   readonly failure?: VariantFailure;
-}
+};
 
 /** A variant after validation: its status settled. */
 export type CheckedVariant = VariantInput & { readonly status: VariantStatus };
