@@ -10,7 +10,15 @@ import { MAX_CLEAN_UP_ATTEMPTS } from '../lambda/core/cleanup/finish-variant';
 import type { ExperimentSettings } from '../lambda/core/experiment/settings';
 import type { PlanRequest } from '../lambda/core/experiment/plan';
 import type { PreflightRequest } from '../lambda/core/preflight/preflight';
-import { ExecutionState, Fields, fieldPath, SucceededVariantSummary, VariantState } from '../lambda/core/workflow/execution-state';
+import {
+  ExecutionState,
+  Fields,
+  fieldPath,
+  SucceededVariantSummary,
+  VARIANT_DESCRIPTION_FIELDS,
+  VariantDescription,
+  VariantState,
+} from '../lambda/core/workflow/execution-state';
 import type { IdentifyDatasetEvent } from '../lambda/identify-dataset';
 import type { WriteReportEvent } from '../lambda/write-report';
 import { TracedStateMachine } from './traced-state-machine';
@@ -298,20 +306,11 @@ export class ExperimentWorkflow extends Construct {
 
   /** What the execution output and the report list per variant, before its evaluation and the endpoint's deletion. */
   private summarizeVariant(): sfn.Pass {
+    const description = Object.fromEntries(
+      VARIANT_DESCRIPTION_FIELDS.map((field) => [field, objectAt(branch(`variant.${field}`))]),
+    ) as Fields<VariantDescription>;
     const summary: Fields<SucceededVariantSummary> = {
-      name: stringAt(branch('variant.name')),
-      trainDistribution: stringAt(branch('variant.trainDistribution')),
-      instanceCount: numberAt(branch('variant.instanceCount')),
-      instanceType: stringAt(branch('variant.instanceType')),
-      hyperparameters: objectAt(branch('variant.hyperparameters')),
-      inputMode: stringAt(branch('variant.inputMode')),
-      spot: objectAt(branch('variant.spot')),
-      endpointInstanceType: stringAt(branch('variant.endpointInstanceType')),
-      endpointInstanceCount: numberAt(branch('variant.endpointInstanceCount')),
-      jobName: stringAt(branch('variant.jobName')),
-      modelName: stringAt(branch('variant.modelName')),
-      endpointConfigName: stringAt(branch('variant.endpointConfigName')),
-      endpointName: stringAt(branch('variant.endpointName')),
+      ...description,
       status: 'succeeded',
       training: {
         status: stringAt(branch('training.status')),

@@ -5,8 +5,15 @@
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { cleanUpExecution, VariantCleanUpResult } from './cleanup';
-import type { VariantPlan } from '../experiment/plan';
-import type { FailedVariantSummary, StateError, SucceededVariantSummary, VariantSummary } from '../workflow/execution-state';
+import { pick } from '../common/pick';
+import { variantResources, VariantPlan } from '../experiment/plan';
+import {
+  FailedVariantSummary,
+  StateError,
+  SucceededVariantSummary,
+  VARIANT_DESCRIPTION_FIELDS,
+  VariantSummary,
+} from '../workflow/execution-state';
 
 /** Endpoint creation takes minutes; half an hour of one-minute retries covers it with a margin. */
 export const MAX_CLEAN_UP_ATTEMPTS = 30;
@@ -63,23 +70,7 @@ export function readableFailure(failure: StateError): FailedVariantSummary['fail
 
 /** What the report lists for a variant that failed: what it was, and why it failed. */
 export function failedSummary(variant: VariantPlan, failure: StateError): FailedVariantSummary {
-  return {
-    name: variant.name,
-    trainDistribution: variant.trainDistribution,
-    instanceCount: variant.instanceCount,
-    instanceType: variant.instanceType,
-    hyperparameters: variant.hyperparameters,
-    inputMode: variant.inputMode,
-    spot: variant.spot,
-    endpointInstanceType: variant.endpointInstanceType,
-    endpointInstanceCount: variant.endpointInstanceCount,
-    jobName: variant.jobName,
-    modelName: variant.modelName,
-    endpointConfigName: variant.endpointConfigName,
-    endpointName: variant.endpointName,
-    status: 'failed',
-    failure: readableFailure(failure),
-  };
+  return { ...pick(variant, VARIANT_DESCRIPTION_FIELDS), status: 'failed', failure: readableFailure(failure) };
 }
 
 function requireVariant(request: FinishVariantRequest): VariantPlan {
@@ -111,15 +102,7 @@ export async function finishVariant(
   const attempt = (request.attempt ?? 0) + 1;
   const failed = request.failure !== undefined;
   const { variants, pendingEndpoints } = await cleanUpExecution(client, {
-    resources: [
-      {
-        variantName: variant.name,
-        jobName: variant.jobName,
-        modelName: variant.modelName,
-        endpointConfigName: variant.endpointConfigName,
-        endpointName: variant.endpointName,
-      },
-    ],
+    resources: [variantResources(variant)],
     keepEndpoints: !failed && variant.keepEndpoints,
     keepModels: variant.keepModels,
     ...options,

@@ -8,6 +8,7 @@ import type { IdentifyDatasetRequest } from '../data/dataset';
 import type { ProfileEventCodesRequest } from '../data/data-preparation';
 import { GDELT_BUCKET, gdeltKey } from '../data/gdelt-source';
 import { reportPrefix } from '../common/bucket-layout';
+import { pick } from '../common/pick';
 import { ExecutionIdentity, ResourceNames, Tag, resourceNames, resourceTags } from './naming';
 import { ExperimentSettings, ResolvedVariant, experimentVariants, resolveSettings, resolveVariant, SettingsError } from './settings';
 import { pollBounds } from './execution-limits';
@@ -120,12 +121,17 @@ function executionNameProblems(execution: PlanRequest['execution']): string[] {
   ];
 }
 
+/** What a variant creates, by name: what the clean-up steps remove. */
+export function variantResources({ name, jobName, modelName, endpointConfigName, endpointName }: VariantPlan): VariantResources {
+  return { variantName: name, jobName, modelName, endpointConfigName, endpointName };
+}
+
 /** @throws SettingsError naming every invalid or unknown key of the execution input. */
 export function planExecution(request: PlanRequest): ExecutionPlan {
   const nameProblems = executionNameProblems(request.execution);
   if (nameProblems.length > 0) throw new SettingsError(nameProblems, 'execution input');
   const settings = resolveSettings(request.defaults, withoutIgnoredKeys(request.input), 'execution input');
-  const copied = Object.fromEntries(VARIANT_SETTINGS.map((name) => [name, settings[name]])) as VariantSettingsCopy;
+  const copied: VariantSettingsCopy = pick(settings, VARIANT_SETTINGS);
   const variants = experimentVariants(settings).map((variant): VariantPlan => {
     const resolved = resolveVariant(settings, variant);
     return {
@@ -141,13 +147,7 @@ export function planExecution(request: PlanRequest): ExecutionPlan {
     execution: { ...request.execution, stackName: request.stackName },
     settings,
     variants,
-    resources: variants.map(({ name, jobName, modelName, endpointConfigName, endpointName }) => ({
-      variantName: name,
-      jobName,
-      modelName,
-      endpointConfigName,
-      endpointName,
-    })),
+    resources: variants.map(variantResources),
     data: dataPlan(settings),
     reportPrefix: reportPrefix(settings.s3Prefix, request.execution.name),
   };

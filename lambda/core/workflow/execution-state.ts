@@ -84,6 +84,31 @@ export interface VariantDescription {
   readonly endpointName: string;
 }
 
+/**
+ * The description's fields, in the order summaries list them: each is the variant plan's field of the same name,
+ * so a succeeded variant's summary (a Pass state) and a failed one's (the clean-up task) copy the same list.
+ */
+export const VARIANT_DESCRIPTION_FIELDS = [
+  'name',
+  'trainDistribution',
+  'instanceCount',
+  'instanceType',
+  'hyperparameters',
+  'inputMode',
+  'spot',
+  'endpointInstanceType',
+  'endpointInstanceCount',
+  'jobName',
+  'modelName',
+  'endpointConfigName',
+  'endpointName',
+] as const satisfies ReadonlyArray<keyof VariantDescription & keyof VariantPlan>;
+
+/** A field added to the description and not to the list fails to compile here. */
+const everyDescriptionField: Exclude<keyof VariantDescription, (typeof VARIANT_DESCRIPTION_FIELDS)[number]> extends never ? true : never =
+  true;
+void everyDescriptionField;
+
 /** A variant trained, hosted and scored: what the execution output and the report list for it. */
 export interface SucceededVariantSummary extends VariantDescription {
   readonly status: 'succeeded';
