@@ -3,6 +3,7 @@ import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn'
 /** The pure part of `npm run experiment`: arguments, ARNs, progress lines and outcome text. No AWS calls here. */
 
 import { DEFAULT_STACK_NAME } from '../lambda/core/experiment/naming';
+import { lambdaErrorEnvelope } from '../lambda/core/common/errors';
 import { SAGEMAKER_TAG_TEXT } from '../lambda/core/sagemaker/limits';
 
 export { DEFAULT_STACK_NAME };
@@ -333,13 +334,7 @@ export function outcomeLines(execution: DescribeExecutionOutput): string[] {
 /** A Lambda failure's cause is JSON ({errorType, errorMessage, trace}); its first two fields are what a person needs. */
 export function readableCause(cause: string | undefined): string {
   if (!cause) return '(none given)';
-  try {
-    const parsed = JSON.parse(cause) as { errorType?: unknown; errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') {
-      return typeof parsed.errorType === 'string' ? `${parsed.errorType}: ${parsed.errorMessage}` : parsed.errorMessage;
-    }
-  } catch {
-    // Not JSON: print as is.
-  }
-  return cause;
+  const envelope = lambdaErrorEnvelope(cause);
+  if (!envelope) return cause;
+  return envelope.type ? `${envelope.type}: ${envelope.message}` : envelope.message;
 }

@@ -5,6 +5,7 @@
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { cleanUpExecution, VariantCleanUpResult } from './cleanup';
+import { lambdaErrorEnvelope } from '../common/errors';
 import { pick } from '../common/pick';
 import { variantResources, VariantPlan } from '../experiment/plan';
 import {
@@ -57,15 +58,7 @@ export interface FinishVariantOptions {
 export function readableFailure(failure: StateError): FailedVariantSummary['failure'] {
   const error = typeof failure?.Error === 'string' && failure.Error !== '' ? failure.Error : 'UnknownError';
   const cause = typeof failure?.Cause === 'string' ? failure.Cause : '';
-  try {
-    const envelope: unknown = JSON.parse(cause);
-    if (envelope && typeof envelope === 'object' && typeof (envelope as { errorMessage?: unknown }).errorMessage === 'string') {
-      return { error, cause: (envelope as { errorMessage: string }).errorMessage };
-    }
-  } catch {
-    // Not JSON: a Fail state's or SageMaker's own sentence.
-  }
-  return { error, cause };
+  return { error, cause: lambdaErrorEnvelope(cause)?.message ?? cause };
 }
 
 /** What the report lists for a variant that failed: what it was, and why it failed. */
