@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { MAX_CLEAN_UP_ATTEMPTS } from '../lambda/core/cleanup/cleanup-errors';
 import { acknowledgeWildcardResources } from './nag';
 import { TaskFunction } from './task-function';
 import { TracedStateMachine } from './traced-state-machine';
@@ -25,9 +26,6 @@ export interface EndedExecutionCleanUpProps {
 
 /** Statuses after which no state of the workflow runs any more, so its own clean-up may never have run. */
 export const ABNORMAL_END_STATUSES = ['ABORTED', 'TIMED_OUT', 'FAILED'];
-
-/** SageMaker refuses to delete an endpoint being created (10+ minutes); half an hour of one-minute passes covers it. */
-const MAX_PASSES = 30;
 
 /** `arn:<partition>:states:<region>:<account>:execution:<state machine name>:*`: the executions of one state machine. */
 export function executionsOf(scope: Construct, stateMachine: sfn.IStateMachine): string {
@@ -140,7 +138,10 @@ export class EndedExecutionCleanUp extends Construct {
       .next(task)
       .next(
         new sfn.Choice(this, 'Endpoints still settling?')
-          .when(sfn.Condition.and(pending, sfn.Condition.numberLessThan('$.cleanup.attempt', MAX_PASSES)), waitToSettle.next(task))
+          .when(
+            sfn.Condition.and(pending, sfn.Condition.numberLessThan('$.cleanup.attempt', MAX_CLEAN_UP_ATTEMPTS)),
+            waitToSettle.next(task),
+          )
           .when(pending, nameLeftovers.next(leftRunning))
           .otherwise(new sfn.Succeed(this, 'Execution cleaned up')),
       );

@@ -1,7 +1,17 @@
-/** What the clean-up steps share: SageMaker's "not found" answers, throttling retries, the aggregated error. */
+/**
+ * What the clean-up steps share: SageMaker's "not found" answers, throttling retries, the aggregated error, the
+ * bound on passes over endpoints still being created.
+ */
 import { ResourceKind, describeKind } from '../sagemaker/resource-kind';
 import { defaultSleep, withBackoff } from '../common/backoff';
 import { errorParts } from '../common/errors';
+
+/**
+ * SageMaker refuses to delete an endpoint being created (10+ minutes): a clean-up that finds one runs again after a
+ * minute, and half an hour of such passes covers it with a margin.
+ * The state machines' clean-up loops count their passes against it; no SDK is loaded to read it at synth.
+ */
+export const MAX_CLEAN_UP_ATTEMPTS = 30;
 
 export interface CleanUpFailure {
   readonly kind: ResourceKind;

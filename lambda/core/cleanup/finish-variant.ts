@@ -16,9 +16,6 @@ import {
   VariantSummary,
 } from '../workflow/execution-state';
 
-/** Endpoint creation takes minutes; half an hour of one-minute retries covers it with a margin. */
-export const MAX_CLEAN_UP_ATTEMPTS = 30;
-
 /**
  * A failed variant's own clean-up gives an endpoint still being created ten minutes, then lets the run go on: the
  * execution ends failed, and the clean-up after it ends retries for another half hour. Fewer passes here keep the
