@@ -2,7 +2,7 @@ import { CreateTrainingJobCommand, ListTagsCommand, SageMakerClient } from '@aws
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/start-training';
 import { resourceLimitExceeded, trainingJobArn, trainingJobExists } from './sagemaker-errors';
-import { BUCKET, EXECUTION, ROLE_ARN, STACK_NAME, variantState } from './variant-fixture';
+import { BUCKET, EXECUTION, ROLE_ARN, STACK_NAME, variantState, WORKSHOP_HYPERPARAMETERS } from './variant-fixture';
 
 const sagemakerMock = mockClient(SageMakerClient);
 const savedEnv = process.env;
@@ -57,14 +57,7 @@ describe('start-training handler', () => {
       ],
       OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
       ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: {
-        feature_dim: '25',
-        mini_batch_size: '500',
-        predictor_type: 'regressor',
-        epochs: '2',
-        num_models: '32',
-        loss: 'absolute_loss',
-      },
+      HyperParameters: WORKSHOP_HYPERPARAMETERS,
       StoppingCondition: { MaxRuntimeInSeconds: 1800 },
       Tags: [
         { Key: 'experiment:stack', Value: STACK_NAME },

@@ -12,6 +12,16 @@ export const DATASET_PREFIX = 'sagemaker/data_distribution_types/datasets/012345
 export const CHANNELS = { train: `${DATASET_PREFIX}/train/`, validation: `${DATASET_PREFIX}/validation/` };
 export const TEST_KEY = `${DATASET_PREFIX}/test/1984.csv`;
 
+/** The workshop's Linear Learner hyperparameters, as SageMaker receives them (strings). */
+export const WORKSHOP_HYPERPARAMETERS = {
+  feature_dim: '25',
+  mini_batch_size: '500',
+  predictor_type: 'regressor',
+  epochs: '2',
+  num_models: '32',
+  loss: 'absolute_loss',
+};
+
 export const DEFAULTS: ExperimentSettings = {
   ...WORKSHOP_DEFAULTS,
   imageUri: IMAGE,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDeployConfig } from '../../lib/config';
+import { WORKSHOP_HYPERPARAMETERS } from '../lambda/variant-fixture';
 
 let dir: string;
 
@@ -39,14 +40,7 @@ describe('loadDeployConfig', () => {
       endpointInstanceType: 'ml.m4.xlarge',
       endpointInstanceCount: 1,
       s3Prefix: 'sagemaker/data_distribution_types',
-      hyperparameters: {
-        feature_dim: '25',
-        mini_batch_size: '500',
-        predictor_type: 'regressor',
-        epochs: '2',
-        num_models: '32',
-        loss: 'absolute_loss',
-      },
+      hyperparameters: WORKSHOP_HYPERPARAMETERS,
     });
     expect(config.settings.pricesPerHour['ml.c4.2xlarge']).toBeGreaterThan(0);
   });

@@ -1,14 +1,5 @@
 import { SettingsError } from '../../../../lambda/core/experiment/settings';
-import { DEFAULTS, EXECUTION, STACK_NAME, planFor } from '../../variant-fixture';
-
-const WORKSHOP_HYPERPARAMETERS = {
-  feature_dim: '25',
-  mini_batch_size: '500',
-  predictor_type: 'regressor',
-  epochs: '2',
-  num_models: '32',
-  loss: 'absolute_loss',
-};
+import { DEFAULTS, EXECUTION, STACK_NAME, WORKSHOP_HYPERPARAMETERS, planFor } from '../../variant-fixture';
 
 function caughtBy(attempt: () => unknown): Error {
   try {

@@ -9,6 +9,7 @@ import {
   settingsProblems,
 } from '../../../../lambda/core/experiment/settings';
 import { DEFAULT_PRICES_PER_HOUR } from '../../../../lambda/core/experiment/prices';
+import { WORKSHOP_HYPERPARAMETERS } from '../../variant-fixture';
 
 const IMAGE = '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1';
 const BASE: ExperimentSettings = { ...WORKSHOP_DEFAULTS, imageUri: IMAGE, pricesPerHour: { 'ml.c4.2xlarge': 0.557, 'ml.m4.xlarge': 0.28 } };
@@ -23,14 +24,7 @@ describe('WORKSHOP_DEFAULTS', () => {
       instanceType: 'ml.c4.2xlarge',
       volumeSizeInGB: 10,
       maxRuntimeInSeconds: 1800,
-      hyperparameters: {
-        feature_dim: '25',
-        mini_batch_size: '500',
-        predictor_type: 'regressor',
-        epochs: '2',
-        num_models: '32',
-        loss: 'absolute_loss',
-      },
+      hyperparameters: WORKSHOP_HYPERPARAMETERS,
       endpointInstanceType: 'ml.m4.xlarge',
       endpointInstanceCount: 1,
       s3Prefix: 'sagemaker/data_distribution_types',
@@ -496,14 +490,7 @@ describe('resolveVariant', () => {
       trainDistribution: 'ShardedByS3Key',
       instanceCount: 5,
       instanceType: 'ml.c4.2xlarge',
-      hyperparameters: {
-        feature_dim: '25',
-        mini_batch_size: '500',
-        predictor_type: 'regressor',
-        epochs: '2',
-        num_models: '32',
-        loss: 'absolute_loss',
-      },
+      hyperparameters: WORKSHOP_HYPERPARAMETERS,
       inputMode: 'File',
       spot: false,
     });

@@ -10,7 +10,7 @@ import { trainShardKey } from '../../../../lambda/core/common/bucket-layout';
 import type { SourceReader } from '../../../../lambda/core/data/data-preparation';
 import { identifyDataset } from '../../../../lambda/core/data/dataset';
 import { FIXTURE_CODES } from '../../s3-test-helpers';
-import { BUCKET, CHANNELS, EXECUTION, IMAGE, ROLE_ARN, STACK_NAME, planFor } from '../../variant-fixture';
+import { BUCKET, CHANNELS, EXECUTION, IMAGE, ROLE_ARN, STACK_NAME, planFor, WORKSHOP_HYPERPARAMETERS } from '../../variant-fixture';
 
 const DEPLOYMENT = { bucketName: BUCKET, roleArn: ROLE_ARN };
 const ARTIFACT = `s3://${BUCKET}/sagemaker/data_distribution_types/linear-sharded-x/output/model.tar.gz`;
@@ -61,14 +61,7 @@ describe('trainingJobRequest', () => {
       ],
       OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
       ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: {
-        feature_dim: '25',
-        mini_batch_size: '500',
-        predictor_type: 'regressor',
-        epochs: '2',
-        num_models: '32',
-        loss: 'absolute_loss',
-      },
+      HyperParameters: WORKSHOP_HYPERPARAMETERS,
       StoppingCondition: { MaxRuntimeInSeconds: 1800 },
       Tags: [
         { Key: 'experiment:stack', Value: 'DistributedTrainingExperiment' },
@@ -117,14 +110,7 @@ describe('trainingJobRequest', () => {
       ],
       OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
       ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: {
-        feature_dim: '25',
-        mini_batch_size: '500',
-        predictor_type: 'regressor',
-        epochs: '2',
-        num_models: '32',
-        loss: 'absolute_loss',
-      },
+      HyperParameters: WORKSHOP_HYPERPARAMETERS,
       StoppingCondition: { MaxRuntimeInSeconds: 1800 },
       Tags: [
         { Key: 'experiment:stack', Value: 'DistributedTrainingExperiment' },
@@ -193,14 +179,7 @@ describe('trainingJobRequest for input mode and spot', () => {
       InputDataConfig: [channelOf('train', 'ShardedByS3Key'), channelOf('validation', 'FullyReplicated')],
       OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
       ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: {
-        feature_dim: '25',
-        mini_batch_size: '500',
-        predictor_type: 'regressor',
-        epochs: '2',
-        num_models: '32',
-        loss: 'absolute_loss',
-      },
+      HyperParameters: WORKSHOP_HYPERPARAMETERS,
       StoppingCondition: { MaxRuntimeInSeconds: 1800 },
       Tags: tagsFor('piped'),
     });
@@ -224,14 +203,7 @@ describe('trainingJobRequest for input mode and spot', () => {
       InputDataConfig: [channelOf('train', 'FullyReplicated'), channelOf('validation', 'FullyReplicated')],
       OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
       ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: {
-        feature_dim: '25',
-        mini_batch_size: '500',
-        predictor_type: 'regressor',
-        epochs: '2',
-        num_models: '32',
-        loss: 'absolute_loss',
-      },
+      HyperParameters: WORKSHOP_HYPERPARAMETERS,
       StoppingCondition: { MaxRuntimeInSeconds: 1800, MaxWaitTimeInSeconds: 5400 },
       EnableManagedSpotTraining: true,
       CheckpointConfig: { S3Uri: `s3://experiment-data-bucket/sagemaker/data_distribution_types/checkpoints/${spot.jobName}/` },
@@ -316,14 +288,7 @@ describe('trainingJobRequest over trainShards', () => {
       ],
       OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
       ResourceConfig: { InstanceCount: 10, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: {
-        feature_dim: '25',
-        mini_batch_size: '500',
-        predictor_type: 'regressor',
-        epochs: '2',
-        num_models: '32',
-        loss: 'absolute_loss',
-      },
+      HyperParameters: WORKSHOP_HYPERPARAMETERS,
       StoppingCondition: { MaxRuntimeInSeconds: 1800 },
       Tags: tagsFor('sharded10'),
     });
