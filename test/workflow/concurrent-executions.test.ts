@@ -1,25 +1,21 @@
 import { CreateTrainingJobCommand, CreateTrainingJobCommandInput, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { AwsClientStub } from 'aws-sdk-client-mock';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { handler as identifyDataset } from '../../lambda/identify-dataset';
 import { fakeEndpoints } from '../helpers/fake-endpoints';
-import { fakeS3 } from '../helpers/fake-s3';
+import { fakeGdeltS3 } from '../helpers/fake-s3';
 import { completingJob, fakeSageMaker } from '../helpers/fake-sagemaker';
 import { executionArn, HANDLER_ENV, runWorkflow, WorkflowRun } from '../helpers/local-workflow';
 
-const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
 const BUCKET_URI = `s3://${HANDLER_ENV.DATA_BUCKET}/`;
 
 let sagemaker: AwsClientStub<SageMakerClient>;
 let runtime: AwsClientStub<SageMakerRuntimeClient>;
-let s3: ReturnType<typeof fakeS3>;
+let s3: ReturnType<typeof fakeGdeltS3>;
 
 beforeAll(() => Object.assign(process.env, HANDLER_ENV, { AWS_REGION: 'us-east-1' }));
 beforeEach(() => {
-  const years = [1979, 1980, 1981, 1982, 1983, 1984];
-  s3 = fakeS3(Object.fromEntries(years.map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS])));
+  s3 = fakeGdeltS3();
   sagemaker = fakeSageMaker({ replicated: completingJob(900, 1.5), sharded: completingJob(300, 1.7) });
   runtime = fakeEndpoints(() => 1);
 });

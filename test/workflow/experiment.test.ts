@@ -7,14 +7,11 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { AwsClientStub } from 'aws-sdk-client-mock';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { fakeEndpoints } from '../helpers/fake-endpoints';
-import { fakeS3 } from '../helpers/fake-s3';
+import { fakeGdeltS3 } from '../helpers/fake-s3';
 import { EndpointScript, TrainingScript, completingJob, fakeSageMaker, throttled, variantOf } from '../helpers/fake-sagemaker';
 import { HANDLER_ENV, runWorkflow, WorkflowRun } from '../helpers/local-workflow';
 
-const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
 const PREFIX = 'sagemaker/data_distribution_types';
 const DATA = `s3://${HANDLER_ENV.DATA_BUCKET}/${PREFIX}`;
 /** Each variant's endpoint predicts a constant, so its test MSE is the mean squared distance of the labels to it. */
@@ -22,14 +19,11 @@ const PREDICTION: Record<string, number> = { replicated: -1, sharded: 2 };
 
 let sagemaker: AwsClientStub<SageMakerClient>;
 let runtime: AwsClientStub<SageMakerRuntimeClient>;
-let s3: ReturnType<typeof fakeS3>;
+let s3: ReturnType<typeof fakeGdeltS3>;
 
 /** The public GDELT files the workflow reads: every year serves the fixture's real rows. */
 function givenGdelt(): void {
-  const files = Object.fromEntries(
-    [1979, 1980, 1981, 1982, 1983, 1984].map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS]),
-  );
-  s3 = fakeS3(files);
+  s3 = fakeGdeltS3();
 }
 
 function givenSageMaker(training: Record<string, TrainingScript>, endpoints: Record<string, EndpointScript> = {}): void {

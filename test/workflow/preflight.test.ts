@@ -3,15 +3,12 @@ import { AccessDeniedException, ListAWSDefaultServiceQuotasCommand, ServiceQuota
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { fakeEndpoints } from '../helpers/fake-endpoints';
-import { fakeS3 } from '../helpers/fake-s3';
+import { fakeGdeltS3 } from '../helpers/fake-s3';
 import { completingJob, fakeSageMaker } from '../helpers/fake-sagemaker';
 import { FakeQuota, SUFFICIENT_QUOTAS, fakeServiceQuotas } from '../helpers/fake-service-quotas';
 import { HANDLER_ENV, WorkflowRun, runWorkflow } from '../helpers/local-workflow';
 
-const GDELT_ROWS = readFileSync(path.join(__dirname, '..', 'fixtures', 'events-sample.tsv'));
 const REPORT = `s3://${HANDLER_ENV.DATA_BUCKET}/sagemaker/data_distribution_types/reports/run-1/report.json`;
 const FAILED_AT_PREFLIGHT = [
   'Start experiment',
@@ -21,13 +18,13 @@ const FAILED_AT_PREFLIGHT = [
   'Preflight failed',
 ];
 
-let s3: ReturnType<typeof fakeS3>;
+let s3: ReturnType<typeof fakeGdeltS3>;
 let sagemaker: AwsClientStub<SageMakerClient>;
 let runtime: AwsClientStub<SageMakerRuntimeClient> | undefined;
 let quotas: AwsClientStub<ServiceQuotasClient> | undefined;
 
-function givenGdelt(years = [1979, 1980, 1981, 1982, 1983, 1984]): void {
-  s3 = fakeS3(Object.fromEntries(years.map((year) => [`s3://gdelt-open-data/events/${year}.csv`, GDELT_ROWS])));
+function givenGdelt(years?: readonly number[]): void {
+  s3 = fakeGdeltS3(years);
 }
 
 /** SageMaker that trains and hosts both variants, for runs that get past the preflight. */
