@@ -71,6 +71,11 @@ const NOT_FOUND: Record<FakeKind, (name: string) => Error> = {
  * List* (NameContains, StatusEquals, paging), ListTags and Describe* read that state and answer errors as SageMaker
  * does. `billing()` is what still costs money: running jobs and existing endpoints.
  */
+/** A real call waits on the network: other branches of a run go on meanwhile, as they do in AWS. */
+function networkTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
   const sagemaker = mockClient(SageMakerClient);
   const resources = new Map<string, FakeResource>();
@@ -103,7 +108,8 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     resources.set(key(kind, name), resource);
     return resource;
   };
-  const create = (kind: FakeKind, name: string, tags: Tag[] | undefined, exists: Error, status?: string) => {
+  const create = async (kind: FakeKind, name: string, tags: Tag[] | undefined, exists: Error, status?: string) => {
+    await networkTurn();
     if (resources.has(key(kind, name))) throw exists;
     return add(kind, name, tags, status).arn;
   };
@@ -119,10 +125,16 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     );
 
   sagemaker.on(CreateTrainingJobCommand).callsFake(async (input) => ({
-    TrainingJobArn: create('trainingJob', input.TrainingJobName!, input.Tags, trainingJobExists(input.TrainingJobName!), 'InProgress'),
+    TrainingJobArn: await create(
+      'trainingJob',
+      input.TrainingJobName!,
+      input.Tags,
+      trainingJobExists(input.TrainingJobName!),
+      'InProgress',
+    ),
   }));
   sagemaker.on(CreateModelCommand).callsFake(async (input) => ({
-    ModelArn: create(
+    ModelArn: await create(
       'model',
       input.ModelName!,
       input.Tags,
@@ -130,7 +142,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     ),
   }));
   sagemaker.on(CreateEndpointConfigCommand).callsFake(async (input) => ({
-    EndpointConfigArn: create(
+    EndpointConfigArn: await create(
       'endpointConfig',
       input.EndpointConfigName!,
       input.Tags,
@@ -138,7 +150,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     ),
   }));
   sagemaker.on(CreateEndpointCommand).callsFake(async (input) => ({
-    EndpointArn: create(
+    EndpointArn: await create(
       'endpoint',
       input.EndpointName!,
       input.Tags,
@@ -148,8 +160,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
   }));
 
   sagemaker.on(DescribeTrainingJobCommand).callsFake(async (input) => {
-    // A real call waits on the network: let the other branches of the run go on meanwhile, as they do in AWS.
-    await new Promise((resolve) => setImmediate(resolve));
+    await networkTurn();
     maybeThrottle('DescribeTrainingJob');
     const job = get('trainingJob', input.TrainingJobName);
     job.describes++;
@@ -173,6 +184,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     };
   });
   sagemaker.on(DescribeEndpointCommand).callsFake(async (input) => {
+    await networkTurn();
     maybeThrottle('DescribeEndpoint');
     const endpoint = get('endpoint', input.EndpointName);
     endpoint.describes++;
@@ -192,6 +204,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
   });
 
   sagemaker.on(ListTrainingJobsCommand).callsFake(async (input) => {
+    await networkTurn();
     maybeThrottle('ListTrainingJobs');
     const { slice, NextToken } = page(listed('trainingJob', input.NameContains, input.StatusEquals), input.NextToken, input.MaxResults);
     return {
@@ -205,6 +218,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     };
   });
   sagemaker.on(ListEndpointsCommand).callsFake(async (input) => {
+    await networkTurn();
     maybeThrottle('ListEndpoints');
     const { slice, NextToken } = page(listed('endpoint', input.NameContains, input.StatusEquals), input.NextToken, input.MaxResults);
     return {
@@ -219,6 +233,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     };
   });
   sagemaker.on(ListEndpointConfigsCommand).callsFake(async (input) => {
+    await networkTurn();
     maybeThrottle('ListEndpointConfigs');
     const { slice, NextToken } = page(listed('endpointConfig', input.NameContains), input.NextToken, input.MaxResults);
     return {
@@ -227,11 +242,13 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     };
   });
   sagemaker.on(ListModelsCommand).callsFake(async (input) => {
+    await networkTurn();
     maybeThrottle('ListModels');
     const { slice, NextToken } = page(listed('model', input.NameContains), input.NextToken, input.MaxResults);
     return { Models: slice.map((r) => ({ ModelName: r.name, ModelArn: r.arn, CreationTime: new Date() })), NextToken };
   });
   sagemaker.on(ListTagsCommand).callsFake(async (input) => {
+    await networkTurn();
     maybeThrottle('ListTags');
     const resource = [...resources.values()].find((r) => r.arn === input.ResourceArn);
     if (!resource) throw validationException(`Could not find resource "${input.ResourceArn}".`);
@@ -239,6 +256,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
   });
 
   sagemaker.on(StopTrainingJobCommand).callsFake(async (input) => {
+    await networkTurn();
     const job = get('trainingJob', input.TrainingJobName);
     if (job.status !== 'InProgress')
       throw validationException(`The request was rejected because the training job is in status ${job.status}.`);
@@ -246,6 +264,7 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     return {};
   });
   sagemaker.on(DeleteEndpointCommand).callsFake(async (input) => {
+    await networkTurn();
     const endpoint = get('endpoint', input.EndpointName);
     // SageMaker's behaviour, written out here rather than imported from the code under test (SETTLING_ENDPOINT_STATES).
     if (['Creating', 'Updating', 'SystemUpdating', 'RollingBack'].includes(endpoint.status ?? '')) {
@@ -255,10 +274,12 @@ export function statefulSageMaker(options: StatefulSageMakerOptions = {}) {
     return {};
   });
   sagemaker.on(DeleteEndpointConfigCommand).callsFake(async (input) => {
+    await networkTurn();
     resources.delete(key('endpointConfig', get('endpointConfig', input.EndpointConfigName).name));
     return {};
   });
   sagemaker.on(DeleteModelCommand).callsFake(async (input) => {
+    await networkTurn();
     resources.delete(key('model', get('model', input.ModelName).name));
     return {};
   });
