@@ -7,7 +7,7 @@
 import { Writable } from 'node:stream';
 import { outputKeysFor, trainShardKey, trainShardsManifestKey } from '../common/bucket-layout';
 import { DataStore, isStoredAndFresh } from './data-preparation';
-import { MAX_TRAIN_SHARDS, MIN_TRAIN_SHARDS, TrainShards } from '../experiment/settings';
+import { TrainShards, trainShardsProblem } from '../experiment/settings';
 import { FEATURE_COUNT } from './transform/features';
 import { RecordTemplate } from './transform/recordio';
 
@@ -109,12 +109,8 @@ function assertRequest(request: LayOutTrainingRequest): void {
   if (!Array.isArray(trainingYears) || trainingYears.length === 0 || !trainingYears.every(Number.isInteger)) {
     throw dataError('InvalidRequest', `trainingYears must be a non-empty list of years, got ${JSON.stringify(trainingYears)}`);
   }
-  if (trainShards !== 'year' && !(Number.isInteger(trainShards) && trainShards >= MIN_TRAIN_SHARDS && trainShards <= MAX_TRAIN_SHARDS)) {
-    throw dataError(
-      'InvalidRequest',
-      `trainShards: ${JSON.stringify(trainShards)} must be "year" or an integer from ${MIN_TRAIN_SHARDS} to ${MAX_TRAIN_SHARDS}`,
-    );
-  }
+  const shardsProblem = trainShardsProblem(trainShards);
+  if (shardsProblem) throw dataError('InvalidRequest', `trainShards: ${JSON.stringify(trainShards)} ${shardsProblem}`);
 }
 
 /** The per-year training objects in key order, with their sizes; a missing one fails, naming it. */

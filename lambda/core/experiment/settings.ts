@@ -77,7 +77,8 @@ export class SettingsError extends Error {
 
 const year: Rule = integer(FIRST_GDELT_YEAR, LAST_YEARLY_GDELT_YEAR);
 
-const trainShards: Rule = (value) =>
+/** The `trainShards` rule, also applied by the task that lays the training data out. */
+export const trainShardsProblem: Rule = (value) =>
   value === 'year' || (Number.isInteger(value) && (value as number) >= MIN_TRAIN_SHARDS && (value as number) <= MAX_TRAIN_SHARDS)
     ? undefined
     : `must be "year" or an integer from ${MIN_TRAIN_SHARDS} to ${MAX_TRAIN_SHARDS}`;
@@ -261,7 +262,7 @@ const SETTINGS = {
   trainShards: setting<TrainShards>({
     doc: 'Objects of the train channel: "year" (one per training year) or N (2 to 100) objects of near-equal size, the rows spread evenly.',
     default: 'year',
-    problems: single(trainShards),
+    problems: single(trainShardsProblem),
   }),
   testYear: setting<number>({ doc: 'GDELT year held out for evaluating the endpoints.', default: 1984, problems: single(year) }),
   validationPercent: setting<number>({
