@@ -110,16 +110,11 @@ export async function finishVariant(
     return { next: 'continue', attempt, summary, cleanup, pendingEndpoints };
   }
   const next = pendingEndpoints.length > 0 && attempt < MAX_VARIANT_CLEAN_UP_ATTEMPTS ? 'wait' : 'continue';
-  const failedVariant = failedSummary(variant, request.failure as StateError);
-  const summary: FailedVariantSummary =
+  const { failure, ...description } = failedSummary(variant, request.failure as StateError);
+  const leftBehind =
     next === 'continue' && pendingEndpoints.length > 0
-      ? {
-          ...failedVariant,
-          failure: {
-            ...failedVariant.failure,
-            cause: `${failedVariant.failure.cause} (endpoint ${pendingEndpoints.join(', ')} was still being created after ${attempt} clean-up attempts; the execution's clean-up deletes it)`,
-          },
-        }
-      : failedVariant;
+      ? ` (endpoint ${pendingEndpoints.join(', ')} was still being created after ${attempt} clean-up attempts; the execution's clean-up deletes it)`
+      : '';
+  const summary: FailedVariantSummary = { ...description, failure: { ...failure, cause: `${failure.cause}${leftBehind}` } };
   return { next, attempt, summary, cleanup, pendingEndpoints };
 }
