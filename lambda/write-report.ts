@@ -7,7 +7,7 @@ import { reportKeys } from './core/common/bucket-layout';
 import { requiredEnv } from './core/common/environment';
 import { DEFAULT_PRICES_PER_HOUR, PRICES_SOURCE } from './core/experiment/prices';
 import { VARIANTS_FAILED, variantsFailedCause } from './core/report/failure-summary';
-import { buildReport, VariantInput } from './core/report/report';
+import { buildReport, ReportWritten, VariantInput } from './core/report/report';
 import { renderMarkdown } from './core/report/report-markdown';
 import { renderCostChart, renderTimeChart } from './core/report/report-svg';
 import type { TrainObject } from './core/data/train-shards';
@@ -32,14 +32,6 @@ export interface WriteReportEvent {
   readonly warnings?: readonly string[];
 }
 
-export interface WriteReportResult {
-  readonly summary: string;
-  readonly uris: { readonly json: string; readonly markdown: string; readonly svg: string; readonly costSvg: string };
-  readonly variantsFailed: number;
-  /** When variants failed: what the execution's Fail state ends with. */
-  readonly failure?: { readonly error: typeof VARIANTS_FAILED; readonly cause: string };
-}
-
 function pricesSourceFor(event: WriteReportEvent): string {
   if (event.pricesSource) return event.pricesSource;
   if (!event.pricesPerHour || JSON.stringify(event.pricesPerHour) === JSON.stringify(DEFAULT_PRICES_PER_HOUR)) return PRICES_SOURCE;
@@ -48,7 +40,7 @@ function pricesSourceFor(event: WriteReportEvent): string {
 
 const fileName = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 
-export async function handler(event: WriteReportEvent): Promise<WriteReportResult> {
+export async function handler(event: WriteReportEvent): Promise<ReportWritten> {
   const bucket = requiredEnv('DATA_BUCKET');
   if (typeof event.reportPrefix !== 'string' || event.reportPrefix.replace(/\/+$/, '') === '' || event.reportPrefix.startsWith('/')) {
     throw new Error(

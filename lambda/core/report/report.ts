@@ -5,6 +5,7 @@
  */
 import { requireText } from '../common/input-checks';
 import { CostEstimate, HostingCostEstimate, hostingCost, parseIsoTime, trainingCost, validatePrices } from './cost';
+import type { VARIANTS_FAILED } from './failure-summary';
 import { paretoFrontier } from './frontier';
 import type { TrainObject } from '../data/train-shards';
 import { ShardBalance, shardBalance, validateTrainObjects } from './shard-balance';
@@ -94,6 +95,15 @@ export interface Report {
   readonly notes: readonly string[];
   readonly warnings: readonly string[];
   readonly data?: unknown;
+}
+
+/** What writing the report answers: the verdict, where the files are, and the error a run with failed variants ends with. */
+export interface ReportWritten {
+  readonly summary: string;
+  readonly uris: { readonly json: string; readonly markdown: string; readonly svg: string; readonly costSvg: string };
+  readonly variantsFailed: number;
+  /** When variants failed: what the execution's Fail state ends with. */
+  readonly failure?: { readonly error: typeof VARIANTS_FAILED; readonly cause: string };
 }
 
 export const REPORT_NOTES: readonly string[] = [

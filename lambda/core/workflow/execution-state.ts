@@ -10,6 +10,7 @@ import type { TrainObject } from '../data/train-shards';
 import type { EvaluateEndpointResult } from '../evaluation/endpoint-scoring';
 import type { ExecutionPlan, VariantPlan } from '../experiment/plan';
 import type { PreflightResult } from '../preflight/preflight';
+import type { ReportWritten } from '../report/report';
 import type { EndpointStatus, TrainingStatus } from '../sagemaker/variant-state';
 import type { FinishVariantResult } from '../cleanup/finish-variant';
 
@@ -35,14 +36,8 @@ export interface ExecutionState extends ExecutionPlan {
   /** One per variant, in the plan's order, once its pipeline has ended: evaluated, or failed. */
   readonly results?: readonly VariantSummary[];
   readonly cleanup?: CleanUpState;
-  /** The report's verdict and where it is. */
-  readonly report?: {
-    readonly summary: string;
-    readonly uris: Readonly<Record<string, string>>;
-    readonly variantsFailed?: number;
-    /** Set when a variant failed (`onVariantFailure: continue`): the execution then ends failed with it. */
-    readonly failure?: { readonly error: string; readonly cause: string };
-  };
+  /** The report's verdict and where it is; with `failure` when a variant failed (`onVariantFailure: continue`). */
+  readonly report?: ReportWritten;
   readonly error?: StateError;
   /** A clean-up that failed after the experiment did; kept beside the experiment's own error. */
   readonly cleanupError?: StateError;
