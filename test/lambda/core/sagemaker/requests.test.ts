@@ -164,6 +164,19 @@ const channelOf = (name: 'train' | 'validation', distribution: string) => ({
   RecordWrapperType: 'None',
 });
 
+/** The workshop's request for one job over the fixture's channels: each test below changes one part of it. */
+const workshopRequest = (jobName: string, variantName: string, trainDistribution: string) => ({
+  TrainingJobName: jobName,
+  AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
+  RoleArn: ROLE_ARN,
+  InputDataConfig: [channelOf('train', trainDistribution), channelOf('validation', 'FullyReplicated')],
+  OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
+  ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
+  HyperParameters: WORKSHOP_HYPERPARAMETERS,
+  StoppingCondition: { MaxRuntimeInSeconds: 1800 },
+  Tags: tagsFor(variantName),
+});
+
 describe('trainingJobRequest for input mode and spot', () => {
   it('streams the channels of a Pipe variant and changes nothing else', () => {
     // GIVEN
@@ -173,15 +186,8 @@ describe('trainingJobRequest for input mode and spot', () => {
     const request = trainingJobRequest(piped, DEPLOYMENT, CHANNELS);
     // THEN
     expect(request).toEqual({
-      TrainingJobName: piped.jobName,
+      ...workshopRequest(piped.jobName, 'piped', 'ShardedByS3Key'),
       AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'Pipe' },
-      RoleArn: ROLE_ARN,
-      InputDataConfig: [channelOf('train', 'ShardedByS3Key'), channelOf('validation', 'FullyReplicated')],
-      OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
-      ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: WORKSHOP_HYPERPARAMETERS,
-      StoppingCondition: { MaxRuntimeInSeconds: 1800 },
-      Tags: tagsFor('piped'),
     });
   });
 
@@ -197,17 +203,10 @@ describe('trainingJobRequest for input mode and spot', () => {
     const request = trainingJobRequest(spot, DEPLOYMENT, CHANNELS);
     // THEN
     expect(request).toEqual({
-      TrainingJobName: spot.jobName,
-      AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
-      RoleArn: ROLE_ARN,
-      InputDataConfig: [channelOf('train', 'FullyReplicated'), channelOf('validation', 'FullyReplicated')],
-      OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
-      ResourceConfig: { InstanceCount: 5, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: WORKSHOP_HYPERPARAMETERS,
+      ...workshopRequest(spot.jobName, 'cheap', 'FullyReplicated'),
       StoppingCondition: { MaxRuntimeInSeconds: 1800, MaxWaitTimeInSeconds: 5400 },
       EnableManagedSpotTraining: true,
       CheckpointConfig: { S3Uri: `s3://experiment-data-bucket/sagemaker/data_distribution_types/checkpoints/${spot.jobName}/` },
-      Tags: tagsFor('cheap'),
     });
   });
 
@@ -265,9 +264,7 @@ describe('trainingJobRequest over trainShards', () => {
     // THEN the train channel is the prefix that holds exactly the 10 shards, split across the 10 instances
     const datasetUri = `s3://experiment-data-bucket/sagemaker/data_distribution_types/datasets/${dataset.id}`;
     expect(request).toEqual({
-      TrainingJobName: sharded.jobName,
-      AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
-      RoleArn: ROLE_ARN,
+      ...workshopRequest(sharded.jobName, 'sharded10', 'ShardedByS3Key'),
       InputDataConfig: [
         {
           ChannelName: 'train',
@@ -286,11 +283,7 @@ describe('trainingJobRequest over trainShards', () => {
           RecordWrapperType: 'None',
         },
       ],
-      OutputDataConfig: { S3OutputPath: 's3://experiment-data-bucket/sagemaker/data_distribution_types' },
       ResourceConfig: { InstanceCount: 10, InstanceType: 'ml.c4.2xlarge', VolumeSizeInGB: 10 },
-      HyperParameters: WORKSHOP_HYPERPARAMETERS,
-      StoppingCondition: { MaxRuntimeInSeconds: 1800 },
-      Tags: tagsFor('sharded10'),
     });
     // AND the lay-out task writes those 10 shards below exactly that prefix
     expect(dataset.trainLayout).toEqual({
